@@ -1,0 +1,3 @@
+export * from './parse';
+export * from './tables';
+export * from './uptime-report';
