@@ -1,0 +1,25 @@
+import { Check, Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * One opening interval of a store on one local weekday. Several rows per store and day are
+ * normal (split shifts); `end_time_local <= start_time_local` means the interval ends the next day.
+ */
+@Entity({ name: 'business_hours' })
+@Check('business_hours_day_of_week_range', `"day_of_week" BETWEEN 0 AND 6`)
+export class BusinessHoursEntity {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id!: string;
+
+  @Column({ name: 'store_id', type: 'text', collation: 'C' })
+  storeId!: string;
+
+  /** 0 = Monday … 6 = Sunday, as in the source files. */
+  @Column({ name: 'day_of_week', type: 'smallint' })
+  dayOfWeek!: number;
+
+  @Column({ name: 'start_time_local', type: 'time' })
+  startTimeLocal!: string;
+
+  @Column({ name: 'end_time_local', type: 'time' })
+  endTimeLocal!: string;
+}

@@ -1,0 +1,67 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { databaseUrlFromEnv, dataSourceOptionsFromUrl } from './data-source-options';
+import { migrateDown, migrateUp } from './migrate';
+import { createTempDatabase, type TempDatabase } from './testing/temp-database';
+
+const TABLES = ['business_hours', 'reports', 'store_status', 'store_timezones'];
+
+async function userTables(dataSource: DataSource): Promise<string[]> {
+  const rows: { table_name: string }[] = await dataSource.query(
+    `SELECT table_name FROM information_schema.tables
+      WHERE table_schema = 'public' AND table_name <> 'typeorm_migrations' ORDER BY table_name`,
+  );
+  return rows.map((row) => row.table_name);
+}
+
+describe('migrations', () => {
+  let database: TempDatabase;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    database = await createTempDatabase(databaseUrlFromEnv());
+    dataSource = await new DataSource(dataSourceOptionsFromUrl(database.url)).initialize();
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('creates every table, and the entities need no further schema change', async () => {
+    expect(await migrateUp(dataSource)).toEqual(['CreateInputTables1795800000000', 'CreateReports1795800000001']);
+    expect(await userTables(dataSource)).toEqual(TABLES);
+    // What `synchronize` would do now: nothing, so the entities and the migrations agree.
+    const pending = await dataSource.driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((query) => query.query)).toEqual([]);
+    expect(await migrateUp(dataSource)).toEqual([]);
+  });
+
+  it.each([
+    ['an unknown poll status', `INSERT INTO store_status (store_id, status, timestamp_utc) VALUES ('s', 'paused', now())`, 'store_status_status_known'],
+    ['a day of week outside 0–6', `INSERT INTO business_hours (store_id, day_of_week, start_time_local, end_time_local) VALUES ('s', 7, '09:00', '17:00')`, 'business_hours_day_of_week_range'],
+    ['a report id that is not 32 lowercase hex characters', `INSERT INTO reports (id, method) VALUES ('ABC', 'hourly')`, 'reports_id_hex'],
+    ['an unknown report status', `INSERT INTO reports (id, status) VALUES ('${'a'.repeat(32)}', 'done')`, 'reports_status_known'],
+    ['an unknown method', `INSERT INTO reports (id, method) VALUES ('${'b'.repeat(32)}', 'daily')`, 'reports_method_known'],
+  ])('rejects %s', async (_label, sql, constraint) => {
+    await expect(dataSource.query(sql)).rejects.toThrow(constraint);
+  });
+
+  it('fills the report defaults', async () => {
+    const id = '0123456789abcdef0123456789abcdef';
+    await dataSource.query(`INSERT INTO reports (id) VALUES ($1)`, [id]);
+    const [row] = await dataSource.query(`SELECT status, method, progress, attempts, created_at FROM reports WHERE id = $1`, [id]);
+    expect(row).toMatchObject({ status: 'queued', method: 'hourly', progress: 0, attempts: 0 });
+    expect(row.created_at).toBeInstanceOf(Date);
+  });
+
+  it('reverts one step at a time, then everything, and applies again', async () => {
+    expect(await migrateDown(dataSource)).toEqual(['CreateReports1795800000001']);
+    expect(await userTables(dataSource)).toEqual(['business_hours', 'store_status', 'store_timezones']);
+    expect(await migrateDown(dataSource, 'all')).toEqual(['CreateInputTables1795800000000']);
+    expect(await userTables(dataSource)).toEqual([]);
+    expect(await migrateDown(dataSource, 'all')).toEqual([]);
+    expect(await migrateUp(dataSource)).toHaveLength(2);
+    expect(await userTables(dataSource)).toEqual(TABLES);
+  });
+});

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+export interface TempDatabase {
+  /** Connection URL of the new, empty database. */
+  url: string;
+  name: string;
+  /** Drops the database, closing any connections still open to it. */
+  drop(): Promise<void>;
+}
+
+/**
+ * Creates an empty database with a unique name on the server of `serverUrl`, so several test or
+ * benchmark runs can share one PostgreSQL (team rule: each run creates and drops its own).
+ */
+export async function createTempDatabase(serverUrl: string, prefix = 'uptime_test'): Promise<TempDatabase> {
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`.toLowerCase();
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe database name: ${name}`);
+  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    drop: async () => {
+      await withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
+  };
+}
+
+async function withClient<T>(url: string, use: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
