@@ -102,3 +102,19 @@ export function formatInstant(micros: number): string {
   const subMillis = String(micros - ms * 1000).padStart(3, '0');
   return `${iso.slice(0, 23)}${subMillis}Z`;
 }
+
+/**
+ * An ISO-8601 instant with an explicit zone (`2023-01-25T18:13:22.479220Z`, `…+05:30`), or the
+ * poll files' own form (`2023-01-25 18:13:22.47922 UTC`) → epoch µs, or NaN. Used for `as_of`.
+ */
+export function parseInstant(text: string): number {
+  const m = ISO_INSTANT.exec(text.trim());
+  if (!m) return parseTimestampUtc(text);
+  const local = parseTimestampUtc(`${m[1]} ${m[2]}`);
+  if (Number.isNaN(local) || m[3].toUpperCase() === 'Z') return local;
+  const sign = m[3][0] === '-' ? -1 : 1;
+  const [hours, minutes] = m[3].slice(1).split(':').map(Number);
+  if (hours > 23 || minutes > 59) return NaN;
+  return local - sign * (hours * 60 + minutes) * MICROS_PER_MINUTE;
+}
+const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)(Z|[+-]\d{2}:\d{2})$/i;

@@ -1,0 +1,159 @@
+import { daysFromCivil, MICROS_PER_DAY, parseStatus, parseTimestampUtc, PollColumnsBuilder, SkipReason } from '@store-uptime/uptime';
+import type { CsvScanner } from './csv-scanner';
+
+const ACTIVE = Buffer.from('active');
+const INACTIVE = Buffer.from('inactive');
+const SPACE = 0x20;
+const TAB = 0x09;
+
+/**
+ * Decodes the three poll fields straight from bytes: the hot path of the CSV command (1.8 M rows).
+ * - Store ids are interned by their bytes, so each distinct id becomes a string once (14 k strings
+ *   instead of 1.8 M).
+ * - `active` / `inactive` and timestamps of the canonical form `YYYY-MM-DD HH:MM:SS[.f…] UTC` are
+ *   read from the bytes; anything else (other case, spaces, `T`, `Z`, quoting) goes through the
+ *   string parsers of @store-uptime/uptime, so both paths accept exactly the same rows.
+ */
+export class PollFieldDecoder {
+  private readonly builder = new PollColumnsBuilder();
+  private readonly storeIds = new ByteStringInterner();
+  private readonly dayCache = new Map<number, number>();
+
+  /** Appends the row and returns null, or returns why it is skipped. */
+  decode(buffer: Buffer, scanner: CsvScanner, storeField: number, statusField: number, timestampField: number): SkipReason | null {
+    const storeId =
+      scanner.fieldQuoting[storeField] === 2
+        ? scanner.text(buffer, storeField).trim()
+        : this.storeIds.intern(buffer, scanner.fieldStart[storeField], scanner.fieldEnd[storeField]);
+    if (storeId === '') return SkipReason.emptyStoreId;
+    const status = this.status(buffer, scanner, statusField);
+    if (status < 0) return SkipReason.badStatus;
+    const timestamp = this.timestamp(buffer, scanner, timestampField);
+    if (Number.isNaN(timestamp)) return SkipReason.badTimestamp;
+    this.builder.push(storeId, status, timestamp);
+    return null;
+  }
+
+  columns() {
+    return this.builder.build();
+  }
+
+  private status(buffer: Buffer, scanner: CsvScanner, field: number): number {
+    const start = scanner.fieldStart[field];
+    const length = scanner.fieldEnd[field] - start;
+    if (length === ACTIVE.length && buffer.compare(ACTIVE, 0, ACTIVE.length, start, start + length) === 0) return 1;
+    if (length === INACTIVE.length && buffer.compare(INACTIVE, 0, INACTIVE.length, start, start + length) === 0) return 0;
+    return parseStatus(scanner.text(buffer, field));
+  }
+
+  private timestamp(buffer: Buffer, scanner: CsvScanner, field: number): number {
+    const fast = this.canonicalTimestamp(buffer, scanner.fieldStart[field], scanner.fieldEnd[field]);
+    return fast >= 0 ? fast : parseTimestampUtc(scanner.text(buffer, field));
+  }
+
+  /** `YYYY-MM-DD HH:MM:SS[.f{1,6}] UTC` from bytes → epoch µs, or -1 to take the general path. */
+  private canonicalTimestamp(b: Buffer, start: number, end: number): number {
+    if (end - start < 23 || b[start + 4] !== 0x2d || b[start + 7] !== 0x2d || b[start + 10] !== SPACE) return -1;
+    if (b[start + 13] !== 0x3a || b[start + 16] !== 0x3a) return -1;
+    if (b[end - 4] !== SPACE || b[end - 3] !== 0x55 || b[end - 2] !== 0x54 || b[end - 1] !== 0x43) return -1; // ' UTC'
+    const date = digits(b, start, 4) * 10000 + digits(b, start + 5, 2) * 100 + digits(b, start + 8, 2);
+    const hour = digits(b, start + 11, 2);
+    const minute = digits(b, start + 14, 2);
+    const second = digits(b, start + 17, 2);
+    if (date < 0 || hour < 0 || minute < 0 || second < 0 || hour > 23 || minute > 59 || second > 59) return -1;
+    let micros = 0;
+    const fractionEnd = end - 4;
+    let pos = start + 19;
+    if (pos < fractionEnd) {
+      if (b[pos] !== 0x2e) return -1;
+      const count = fractionEnd - pos - 1;
+      if (count < 1 || count > 6) return -1;
+      const value = digits(b, pos + 1, count);
+      if (value < 0) return -1;
+      micros = value * POWERS_OF_TEN[6 - count];
+      pos = fractionEnd;
+    }
+    let day = this.dayCache.get(date);
+    if (day === undefined) {
+      day = validDay(date);
+      this.dayCache.set(date, day);
+    }
+    if (day === null || Number.isNaN(day)) return -1;
+    return day * MICROS_PER_DAY + (hour * 3600 + minute * 60 + second) * 1_000_000 + micros;
+  }
+}
+
+const POWERS_OF_TEN = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000];
+
+/** `count` ASCII digits at `pos` as a number, or -1 if any is not a digit. */
+function digits(b: Buffer, pos: number, count: number): number {
+  let value = 0;
+  for (let i = 0; i < count; i++) {
+    const d = b[pos + i] - 0x30;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+/** YYYYMMDD → days since the epoch, or NaN for an impossible date (2023-02-30). */
+function validDay(yyyymmdd: number): number {
+  const year = Math.floor(yyyymmdd / 10000);
+  const month = Math.floor(yyyymmdd / 100) % 100;
+  const day = yyyymmdd % 100;
+  const days = daysFromCivil(year, month, day);
+  const check = new Date(days * 86_400_000);
+  const ok = month >= 1 && month <= 12 && check.getUTCFullYear() === year && check.getUTCMonth() + 1 === month && check.getUTCDate() === day;
+  return ok ? days : NaN;
+}
+
+/**
+ * Maps byte ranges to strings with one string per distinct content (trimmed of spaces and tabs),
+ * using an open-addressing table keyed by an FNV-1a hash of the bytes.
+ */
+export class ByteStringInterner {
+  private slots = new Int32Array(1 << 15).fill(-1);
+  private hashes: number[] = [];
+  private strings: string[] = [];
+  private bytes: Buffer[] = [];
+
+  intern(buffer: Buffer, start: number, end: number): string {
+    while (start < end && (buffer[start] === SPACE || buffer[start] === TAB)) start++;
+    while (end > start && (buffer[end - 1] === SPACE || buffer[end - 1] === TAB)) end--;
+    let hash = 0x811c9dc5;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ buffer[i], 0x01000193);
+    const mask = this.slots.length - 1;
+    let slot = hash & mask;
+    for (;;) {
+      const entry = this.slots[slot];
+      if (entry < 0) break;
+      if (this.hashes[entry] === hash && this.sameBytes(entry, buffer, start, end)) return this.strings[entry];
+      slot = (slot + 1) & mask;
+    }
+    const entry = this.strings.length;
+    const text = buffer.toString('utf8', start, end);
+    this.strings.push(text);
+    this.hashes.push(hash);
+    this.bytes.push(Buffer.from(buffer.subarray(start, end)));
+    this.slots[slot] = entry;
+    if (this.strings.length * 2 > this.slots.length) this.rehash();
+    return text;
+  }
+
+  private sameBytes(entry: number, buffer: Buffer, start: number, end: number): boolean {
+    const known = this.bytes[entry];
+    if (known.length !== end - start) return false;
+    for (let i = 0; i < known.length; i++) if (known[i] !== buffer[start + i]) return false;
+    return true;
+  }
+
+  private rehash(): void {
+    this.slots = new Int32Array(this.slots.length * 2).fill(-1);
+    const mask = this.slots.length - 1;
+    for (let entry = 0; entry < this.strings.length; entry++) {
+      let slot = this.hashes[entry] & mask;
+      while (this.slots[slot] >= 0) slot = (slot + 1) & mask;
+      this.slots[slot] = entry;
+    }
+  }
+}
