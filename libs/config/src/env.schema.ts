@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+/**
+ * One validated schema per app (house style: fail at boot with a clear message). Values come only
+ * from the environment (Kubernetes Secrets / ConfigMaps, or a local `.env`); `.env.example` lists
+ * every key. Keys keep their environment names so `ConfigService.get('PORT')` reads like the docs.
+ */
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const urlWithProtocol = (protocols: readonly string[], example: string) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { error: `must be a URL like ${example}` },
+  );
+
+// S3 bucket naming rules (lowercase, digits, dots, hyphens; 3–63 characters).
+const bucketName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be a valid S3 bucket name (3–63 of a-z 0-9 . -)' });
+
+const shared = {
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  DATABASE_URL: urlWithProtocol(['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/database'),
+  /** Milliseconds before a PostgreSQL connect or query gives up, so an outage answers 503 instead of hanging. */
+  DB_TIMEOUT_MS: integer(100, 600_000).default(5_000),
+  REDIS_URL: urlWithProtocol(['redis:', 'rediss:'], 'redis://host:6379/0'),
+  /** BullMQ key prefix; tests give each run its own so runs can share one Redis. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1–64 of A-Z a-z 0-9 _ . -' })
+    .default('bull'),
+  /** Absent for AWS itself; e.g. http://127.0.0.1:7480 for Ceph RGW or http://minio:9000. */
+  S3_ENDPOINT: urlWithProtocol(['http:', 'https:'], 'http://127.0.0.1:7480').optional(),
+  /** The endpoint presigned URLs are signed for, when clients reach S3 at another address than the apps do. */
+  S3_PUBLIC_ENDPOINT: urlWithProtocol(['http:', 'https:'], 'http://localhost:9000').optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET: bucketName,
+  // Both or neither: without them the AWS SDK's default chain (IAM role, web identity) applies.
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: booleanFlag.default(false),
+  /** Lifetime of a presigned download URL; SigV4 allows at most 7 days. */
+  REPORT_URL_TTL_SECONDS: integer(60, 604_800).default(86_400),
+  /**
+   * A report whose BullMQ job has vanished (e.g. Redis lost it) while its row still says queued or
+   * running is marked failed once the row is at least this old (issue 6: nothing stays Running
+   * forever). The delay covers the moment between inserting the row and adding the job.
+   */
+  REPORT_LOST_AFTER_SECONDS: integer(1, 86_400).default(60),
+};
+
+function bothOrNeither<T extends { S3_ACCESS_KEY_ID?: string; S3_SECRET_ACCESS_KEY?: string }>(
+  schema: z.ZodType<T>,
+) {
+  return schema.refine((env) => (env.S3_ACCESS_KEY_ID === undefined) === (env.S3_SECRET_ACCESS_KEY === undefined), {
+    error: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together (or both left out for the default AWS chain)',
+    path: ['S3_SECRET_ACCESS_KEY'],
+  });
+}
+
+export const apiEnvSchema = bothOrNeither(
+  z
+    .object({
+      ...shared,
+      PORT: integer(1, 65_535).default(3000),
+      // Bull Board is mounted only when both are set (issue 4).
+      BULL_BOARD_USER: z.string().min(1).optional(),
+      BULL_BOARD_PASSWORD: z.string().min(8, { error: 'must be at least 8 characters' }).optional(),
+      /** Triggers per client per minute (POST /reports, /trigger_report); 0 turns the limit off. */
+      TRIGGER_RATE_LIMIT: integer(0, 1_000_000).default(60),
+      /** Milliseconds before a Redis command of the API gives up (the API answers 503). */
+      REDIS_TIMEOUT_MS: integer(50, 60_000).default(2_000),
+      /** BullMQ attempts per report (first run + retries) and the first exponential backoff delay. */
+      REPORT_JOB_ATTEMPTS: integer(1, 20).default(4),
+      REPORT_JOB_BACKOFF_MS: integer(10, 600_000).default(5_000),
+    })
+    .refine((env) => (env.BULL_BOARD_USER === undefined) === (env.BULL_BOARD_PASSWORD === undefined), {
+      error: 'BULL_BOARD_USER and BULL_BOARD_PASSWORD must be set together (or both left out: no Bull Board)',
+      path: ['BULL_BOARD_PASSWORD'],
+    }),
+);
+
+export const workerEnvSchema = bothOrNeither(
+  z.object({
+    ...shared,
+    WORKER_PORT: integer(1, 65_535).default(3001),
+    // The engine is CPU-bound and runs one thread per job: more than the cores available only queues threads.
+    WORKER_CONCURRENCY: integer(1, 64).default(1),
+    /** On SIGTERM, finish running reports for at most this long, then hand them back to the queue. */
+    WORKER_DRAIN_SECONDS: integer(0, 3_600).default(60),
+    /** Seconds between sweeps for reports whose job vanished; 0 turns the sweep off. */
+    REPORT_SWEEP_SECONDS: integer(0, 86_400).default(60),
+  }),
+);
+
+export type ApiEnv = z.output<typeof apiEnvSchema>;
+export type WorkerEnv = z.output<typeof workerEnvSchema>;
+/** The keys both apps share (database, Redis, S3). */
+export type SharedEnv = Pick<ApiEnv, keyof ApiEnv & keyof WorkerEnv>;

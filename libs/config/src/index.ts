@@ -1,0 +1,3 @@
+export * from './derived';
+export * from './env.schema';
+export * from './validate-env';

@@ -1,0 +1,56 @@
+import { isReportId, newReportId, reportJobOptions } from './report-job';
+import { producerConnection, redisOptionsFromUrl, workerConnection } from './redis-connection';
+import { failedJobReason, TimeoutError, withTimeout } from './report-failures';
+
+describe('report ids', () => {
+  it('are 32 lowercase hex characters and differ every time', () => {
+    const ids = new Set(Array.from({ length: 1000 }, () => newReportId()));
+    expect(ids.size).toBe(1000);
+    for (const id of ids) expect(isReportId(id)).toBe(true);
+  });
+
+  it.each(['', 'ABCDEF0123456789ABCDEF0123456789', '0123', `${'a'.repeat(32)}x`, 42, null])('rejects %p', (value) => {
+    expect(isReportId(value)).toBe(false);
+  });
+});
+
+describe('reportJobOptions', () => {
+  it('uses the report id as the job id and bounds what Redis keeps', () => {
+    const options = reportJobOptions('a'.repeat(32), { attempts: 3, backoffMs: 1000 });
+    expect(options).toMatchObject({ jobId: 'a'.repeat(32), attempts: 3, backoff: { type: 'exponential', delay: 1000 } });
+    expect(options.removeOnComplete).toEqual({ age: expect.any(Number), count: expect.any(Number) });
+    expect(options.removeOnFail).toEqual({ age: expect.any(Number), count: expect.any(Number) });
+  });
+});
+
+describe('Redis connections', () => {
+  it('reads host, port, credentials, database and TLS from the URL', () => {
+    expect(redisOptionsFromUrl('rediss://user:p%40ss@cache.example:6380/2')).toEqual({
+      host: 'cache.example',
+      port: 6380,
+      username: 'user',
+      password: 'p@ss',
+      db: 2,
+      tls: {},
+    });
+    expect(redisOptionsFromUrl('redis://127.0.0.1')).toEqual({ host: '127.0.0.1', port: 6379 });
+  });
+
+  it('makes the producer fail fast and the worker wait', () => {
+    expect(producerConnection('redis://h:1', 500)).toMatchObject({ enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 500 });
+    expect(workerConnection('redis://h:1')).toMatchObject({ maxRetriesPerRequest: null });
+  });
+});
+
+describe('failure reasons', () => {
+  it('explains BullMQ stalls in client terms', () => {
+    expect(failedJobReason('job stalled more than allowable limit')).toMatch(/workers running this report stopped/);
+    expect(failedJobReason('writing the CSV to S3 failed: AccessDenied')).toBe('writing the CSV to S3 failed: AccessDenied');
+    expect(failedJobReason(undefined)).toMatch(/unknown/);
+  });
+
+  it('times out a promise that does not settle', async () => {
+    await expect(withTimeout(new Promise(() => undefined), 10, 'Redis')).rejects.toBeInstanceOf(TimeoutError);
+    await expect(withTimeout(Promise.resolve(7), 100, 'Redis')).resolves.toBe(7);
+  });
+});
