@@ -102,7 +102,11 @@ export function parseGenDataArgs(argv: string[]): GenDataArgs {
   };
 }
 
-/** The whole text of a `.csv` or `.csv.gz` file (the sample store files are a few MB). */
+/**
+ * The whole text of a `.csv` or `.csv.gz` file (the sample store files are a few MB). Not read with
+ * `@store-uptime/csv`: its index loads the engine (Arquero, ~0.6 s of start-up), and only the first
+ * field of each line is needed here.
+ */
 async function readText(path: string): Promise<string> {
   const file = createReadStream(path);
   // The callback form destroys every stage on error, so iterating the last one rejects instead of hanging.

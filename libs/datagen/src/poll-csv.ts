@@ -1,9 +1,5 @@
-import * as uptime from '@store-uptime/uptime';
+import { MICROS_PER_DAY, MICROS_PER_SECOND } from './micros';
 import type { GeneratedPolls } from './poll-generator';
-
-// Local copies: in CommonJS output a re-exported binding is a getter call on every access.
-const MICROS_PER_DAY = uptime.MICROS_PER_DAY;
-const MICROS_PER_SECOND = uptime.MICROS_PER_SECOND;
 
 export const POLL_CSV_HEADER = 'store_id,status,timestamp_utc';
 

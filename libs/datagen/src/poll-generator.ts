@@ -1,9 +1,5 @@
-import * as uptime from '@store-uptime/uptime';
+import { MICROS_PER_HOUR, MICROS_PER_SECOND } from './micros';
 import { type Random, shuffleInPlace } from './random';
-
-// Local copies: in CommonJS output a re-exported binding is a getter call on every access.
-const MICROS_PER_HOUR = uptime.MICROS_PER_HOUR;
-const MICROS_PER_SECOND = uptime.MICROS_PER_SECOND;
 
 /** An interval of epoch microseconds, `[fromUs, toUs)`. */
 export interface Interval {

@@ -1,4 +1,6 @@
+import * as uptime from '@store-uptime/uptime';
 import { parseTimestampUtc } from '@store-uptime/uptime';
+import { MICROS_PER_DAY, MICROS_PER_HOUR, MICROS_PER_SECOND } from './micros';
 import { formatPollTimestamp } from './poll-timestamp';
 import { createRandom } from './random';
 
@@ -6,6 +8,16 @@ import { createRandom } from './random';
 const POLL_TIMESTAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})? UTC$/;
 
 const at = (iso: string, extraMicros = 0): number => Date.parse(iso) * 1000 + extraMicros;
+
+describe('microsecond units', () => {
+  it('are the engine’s', () => {
+    expect([MICROS_PER_SECOND, MICROS_PER_HOUR, MICROS_PER_DAY]).toEqual([
+      uptime.MICROS_PER_SECOND,
+      uptime.MICROS_PER_HOUR,
+      uptime.MICROS_PER_DAY,
+    ]);
+  });
+});
 
 describe('formatPollTimestamp', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { MICROS_PER_DAY, MICROS_PER_SECOND } from '@store-uptime/uptime';
+import { MICROS_PER_DAY, MICROS_PER_SECOND } from './micros';
 
 const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
 
@@ -10,8 +10,7 @@ const DATES = new Map<number, string>();
  * has at most 6 digits, no trailing zeros, and is left out on a whole second.
  *
  * Hand-rolled rather than `Date#toISOString` because it runs once per row (1.8 M times per file);
- * date strings are
- * computed once per day.
+ * date strings are computed once per day.
  */
 export function formatPollTimestamp(micros: number): string {
   const day = Math.floor(micros / MICROS_PER_DAY);
