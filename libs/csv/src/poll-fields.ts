@@ -41,8 +41,9 @@ export class PollFieldDecoder {
   private status(buffer: Buffer, scanner: CsvScanner, field: number): number {
     const start = scanner.fieldStart[field];
     const length = scanner.fieldEnd[field] - start;
-    if (length === ACTIVE.length && buffer.compare(ACTIVE, 0, ACTIVE.length, start, start + length) === 0) return 1;
-    if (length === INACTIVE.length && buffer.compare(INACTIVE, 0, INACTIVE.length, start, start + length) === 0) return 0;
+    // Byte loops, not Buffer#compare: its argument checks cost more than the six or eight bytes.
+    if (length === ACTIVE.length && sameAscii(buffer, start, ACTIVE)) return 1;
+    if (length === INACTIVE.length && sameAscii(buffer, start, INACTIVE)) return 0;
     return parseStatus(scanner.text(buffer, field));
   }
 
@@ -83,6 +84,11 @@ export class PollFieldDecoder {
   }
 }
 
+function sameAscii(buffer: Buffer, start: number, expected: Uint8Array): boolean {
+  for (let i = 0; i < expected.length; i++) if (buffer[start + i] !== expected[i]) return false;
+  return true;
+}
+
 const POWERS_OF_TEN = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000];
 
 /** `count` ASCII digits at `pos` as a number, or -1 if any is not a digit. */
@@ -109,42 +115,55 @@ function validDay(yyyymmdd: number): number {
 
 /**
  * Maps byte ranges to strings with one string per distinct content (trimmed of spaces and tabs),
- * using an open-addressing table keyed by an FNV-1a hash of the bytes.
+ * using an open-addressing table keyed by an FNV-1a hash of the bytes. Known contents live in one
+ * byte pool, so a lookup compares against contiguous memory.
  */
 export class ByteStringInterner {
   private slots = new Int32Array(1 << 15).fill(-1);
-  private hashes: number[] = [];
+  private hashes = new Int32Array(1024);
+  /** Entry e's bytes are `pool[offsets[e] .. offsets[e + 1])`. */
+  private offsets = new Int32Array(1025);
+  private pool = new Uint8Array(1 << 16);
   private strings: string[] = [];
-  private bytes: Buffer[] = [];
 
   intern(buffer: Buffer, start: number, end: number): string {
     while (start < end && (buffer[start] === SPACE || buffer[start] === TAB)) start++;
     while (end > start && (buffer[end - 1] === SPACE || buffer[end - 1] === TAB)) end--;
-    let hash = 0x811c9dc5;
+    const length = end - start;
+    let hash = 0x811c9dc5 | 0;
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ buffer[i], 0x01000193);
     const mask = this.slots.length - 1;
     let slot = hash & mask;
     for (;;) {
       const entry = this.slots[slot];
       if (entry < 0) break;
-      if (this.hashes[entry] === hash && this.sameBytes(entry, buffer, start, end)) return this.strings[entry];
+      if (this.hashes[entry] === hash && this.offsets[entry + 1] - this.offsets[entry] === length) {
+        const offset = this.offsets[entry];
+        let i = 0;
+        while (i < length && this.pool[offset + i] === buffer[start + i]) i++;
+        if (i === length) return this.strings[entry];
+      }
       slot = (slot + 1) & mask;
     }
+    return this.add(buffer, start, end, hash, slot);
+  }
+
+  private add(buffer: Buffer, start: number, end: number, hash: number, slot: number): string {
     const entry = this.strings.length;
     const text = buffer.toString('utf8', start, end);
     this.strings.push(text);
-    this.hashes.push(hash);
-    this.bytes.push(Buffer.from(buffer.subarray(start, end)));
+    if (entry + 2 > this.hashes.length) {
+      this.hashes = grown(this.hashes, this.hashes.length * 2);
+      this.offsets = grown(this.offsets, this.offsets.length * 2);
+    }
+    const offset = this.offsets[entry];
+    if (offset + end - start > this.pool.length) this.pool = grown(this.pool, Math.max(this.pool.length * 2, offset + end - start));
+    this.pool.set(buffer.subarray(start, end), offset);
+    this.offsets[entry + 1] = offset + end - start;
+    this.hashes[entry] = hash;
     this.slots[slot] = entry;
     if (this.strings.length * 2 > this.slots.length) this.rehash();
     return text;
-  }
-
-  private sameBytes(entry: number, buffer: Buffer, start: number, end: number): boolean {
-    const known = this.bytes[entry];
-    if (known.length !== end - start) return false;
-    for (let i = 0; i < known.length; i++) if (known[i] !== buffer[start + i]) return false;
-    return true;
   }
 
   private rehash(): void {
@@ -156,4 +175,10 @@ export class ByteStringInterner {
       this.slots[slot] = entry;
     }
   }
+}
+
+function grown<T extends Int32Array | Uint8Array>(array: T, size: number): T {
+  const bigger = new (array.constructor as new (size: number) => T)(size);
+  bigger.set(array);
+  return bigger;
 }

@@ -251,15 +251,19 @@ function compareStrings(a: string, b: string): number {
 }
 
 function groupHoursByStore(table: ColumnTable): Map<string, WeeklyHours> {
+  const plain = table.isFiltered() || table.isOrdered() ? table.reify() : table;
+  const storeIds = plain.column('store_id') as unknown as ArrayLike<string>;
+  const days = plain.column('day_of_week') as unknown as ArrayLike<number>;
+  const starts = plain.column('start_time_us') as unknown as ArrayLike<number>;
+  const ends = plain.column('end_time_us') as unknown as ArrayLike<number>;
   const byStore = new Map<string, WeeklyHours>();
-  table.scan((row) => {
-    const storeId = table.get('store_id', row as number) as string;
-    let hours = byStore.get(storeId);
-    if (!hours) byStore.set(storeId, (hours = { dayOfWeek: [], startUs: [], endUs: [] }));
-    hours.dayOfWeek.push(table.get('day_of_week', row as number) as number);
-    hours.startUs.push(table.get('start_time_us', row as number) as number);
-    hours.endUs.push(table.get('end_time_us', row as number) as number);
-  });
+  for (let row = 0; row < storeIds.length; row++) {
+    let hours = byStore.get(storeIds[row]);
+    if (!hours) byStore.set(storeIds[row], (hours = { dayOfWeek: [], startUs: [], endUs: [] }));
+    hours.dayOfWeek.push(days[row]);
+    hours.startUs.push(starts[row]);
+    hours.endUs.push(ends[row]);
+  }
   return byStore;
 }
 
@@ -271,7 +275,8 @@ function firstZoneByStore(table: ColumnTable): Map<string, string> {
   const zones = new Map<string, string>();
   const ids = first.array('store_id') as string[];
   const names = first.array('timezone_str') as string[];
-  for (let i = 0; i < ids.length; i++) zones.set(ids[i], names[i]);
+  // An empty name is a missing zone, not an invalid one.
+  for (let i = 0; i < ids.length; i++) if (names[i]) zones.set(ids[i], names[i]);
   return zones;
 }
 
