@@ -5,3 +5,6 @@ export * from './entities/store-timezone.entity';
 export * from './data-source-options';
 export * from './migrate';
 export * from './testing/temp-database';
+export * from './pg-source';
+export * from './copy-binary';
+export * from './report-window';

@@ -1,4 +1,4 @@
-import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /** Poll status values as stored; ingest normalises `' Active '` etc. to these before the COPY. */
 export const PollStatus = { active: 'active', inactive: 'inactive' } as const;
@@ -16,17 +16,18 @@ export type PollStatus = (typeof PollStatus)[keyof typeof PollStatus];
 @Entity({ name: 'store_status' })
 @Check('store_status_status_known', `"status" IN ('active', 'inactive')`)
 @Index('store_status_timestamp_idx', ['timestampUtc'])
-@Index('store_status_store_timestamp_idx', ['storeId', 'timestampUtc'])
 export class StoreStatusEntity {
+  // Primary key (store_id, timestamp_utc, id) INCLUDE (status): the window read's index, see the
+  // migration. TypeORM cannot express INCLUDE; the migration is the source of truth.
+  @PrimaryColumn({ name: 'store_id', type: 'text', collation: 'C' })
+  storeId!: string;
+
+  @PrimaryColumn({ name: 'timestamp_utc', type: 'timestamptz' })
+  timestampUtc!: Date;
+
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;
 
-  @Column({ name: 'store_id', type: 'text', collation: 'C' })
-  storeId!: string;
-
   @Column({ type: 'text' })
   status!: PollStatus;
-
-  @Column({ name: 'timestamp_utc', type: 'timestamptz' })
-  timestampUtc!: Date;
 }

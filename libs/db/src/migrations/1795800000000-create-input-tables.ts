@@ -8,6 +8,10 @@ export class CreateInputTables1795800000000 implements MigrationInterface {
   name = 'CreateInputTables1795800000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    // The primary key is the window read's index: (store_id, timestamp_utc) finds each store's
+    // week and its carry-in poll with one descent each, INCLUDE (status) makes that an index-only
+    // scan (no heap visits, whatever order the rows were loaded in), and rows come out grouped
+    // by store. `id` only makes the key unique: exact duplicate polls are data (see the entity).
     // CACHE 1000: ingest COPYs millions of rows; a cached identity avoids a sequence update per row.
     await queryRunner.query(`
       CREATE TABLE "store_status" (
@@ -15,15 +19,11 @@ export class CreateInputTables1795800000000 implements MigrationInterface {
         "store_id" text COLLATE "C" NOT NULL,
         "status" text NOT NULL,
         "timestamp_utc" timestamptz NOT NULL,
-        CONSTRAINT "store_status_pkey" PRIMARY KEY ("id"),
+        CONSTRAINT "store_status_pkey" PRIMARY KEY ("store_id", "timestamp_utc", "id") INCLUDE ("status"),
         CONSTRAINT "store_status_status_known" CHECK ("status" IN ('active', 'inactive'))
       )`);
-    // The week window is a range on time; `now` without asOf is max(timestamp_utc).
+    // `now` without asOf is max(timestamp_utc); also serves retention deletes by age.
     await queryRunner.query(`CREATE INDEX "store_status_timestamp_idx" ON "store_status" ("timestamp_utc")`);
-    // The carry-in poll (latest before the window, per store) and the skip scan over store ids.
-    await queryRunner.query(
-      `CREATE INDEX "store_status_store_timestamp_idx" ON "store_status" ("store_id", "timestamp_utc")`,
-    );
 
     await queryRunner.query(`
       CREATE TABLE "business_hours" (

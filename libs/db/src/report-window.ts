@@ -1,0 +1,178 @@
+import type { PoolClient } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import {
+  formatInstant,
+  hoursTable,
+  MICROS_PER_DAY,
+  PollColumnsBuilder,
+  pollsTable,
+  timezonesTable,
+  type UptimeInputs,
+} from '@store-uptime/uptime';
+import { BinaryCopyDecoder, type BinaryRowHandler, readInt64, readTimestampUs, StringInterner } from './copy-binary';
+import { type PgSource, withPgClient } from './pg-source';
+
+/**
+ * The window loader (issue 3, item 3): everything one report needs, read from PostgreSQL straight
+ * into the Arquero tables `computeUptimeReport` takes.
+ *
+ * Only the slice the spec needs (shared/spec/uptime.md, "Which polls count") is read: the polls in
+ * `[now − 7 d, now]` plus, per store, the latest poll before `now − 7 d` (the carry-in). Both are
+ * index range reads, so the cost follows the size of the week, not of the whole history.
+ */
+
+export const REPORT_WINDOW_US = 7 * MICROS_PER_DAY;
+
+export interface ReportWindowOptions {
+  /** The report's `now`; default: the latest poll in the table. */
+  asOf?: Date;
+}
+
+export interface ReportWindow {
+  inputs: UptimeInputs;
+  /** The `now` the window was cut at (epoch µs): asOf, or the latest poll; null when there are no polls. */
+  nowUs: number | null;
+  /** Polls loaded: window polls plus carry-in polls. */
+  pollsRead: number;
+}
+
+/** Tables the loader reads; locked together so a concurrent `ingest --replace` is seen whole or not at all. */
+const INPUT_TABLES = 'store_status, business_hours, store_timezones';
+
+export async function loadReportWindow(source: PgSource, options: ReportWindowOptions = {}): Promise<ReportWindow> {
+  return withPgClient(source, async (client) => {
+    // One snapshot for all reads, so polls, hours and zones come from the same moment. The lock is
+    // taken before the snapshot (i.e. before the first SELECT): `ingest --replace` TRUNCATEs under
+    // ACCESS EXCLUSIVE, and TRUNCATE is not MVCC-safe, so a snapshot taken before its commit would
+    // see an empty table. Waiting for the lock first means we see the old data or the new.
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    try {
+      await client.query(`LOCK TABLE ${INPUT_TABLES} IN ACCESS SHARE MODE`);
+      const nowUs = options.asOf ? dateToMicros(options.asOf) : await latestPollUs(client);
+      const stores = new StringInterner();
+      const polls = nowUs === null ? new PollColumnsBuilder() : await readPolls(client, nowUs, stores);
+      const hours = await readHours(client, stores);
+      const timezones = await readTimezones(client, stores);
+      await client.query('COMMIT');
+      const pollColumns = polls.build();
+      return {
+        inputs: { polls: pollsTable(pollColumns), hours: hoursTable(hours), timezones: timezonesTable(timezones) },
+        nowUs,
+        pollsRead: pollColumns.store_id.length,
+      };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+function dateToMicros(date: Date): number {
+  const ms = date.getTime();
+  if (!Number.isFinite(ms)) throw new RangeError('asOf is not a valid date');
+  return ms * 1000;
+}
+
+/** max(timestamp_utc) through the time index; numeric → text keeps the microseconds exact. */
+async function latestPollUs(client: PoolClient): Promise<number | null> {
+  const result = await client.query<{ now_us: string | null }>(
+    `SELECT (extract(epoch FROM max(timestamp_utc)) * 1000000)::bigint::text AS now_us FROM store_status`,
+  );
+  const text = result.rows[0]?.now_us;
+  return text == null ? null : Number(text);
+}
+
+/** A timestamptz literal for SQL text; COPY takes no bind parameters. formatInstant yields only [0-9T:.Z-]. */
+function timestampLiteral(micros: number): string {
+  return `'${formatInstant(micros)}'::timestamptz`;
+}
+
+/**
+ * The window polls and the carry-in polls, as one query, grouped by store.
+ *
+ * The store list comes from a "skip scan": a recursive CTE that jumps from one store id to the
+ * next through the primary key (one index descent per store), because PostgreSQL 15 has no
+ * native skip scan and `SELECT DISTINCT store_id` would read every poll ever stored. For each
+ * store, two index-only range scans of the same key: the latest poll before the window (the
+ * carry-in; at equal timestamps `inactive` counts as the later one, spec "Which polls count") and
+ * the polls inside `[now − 7 d, now]`. So the work is one descent per store plus the window's
+ * own rows, however long the history, and the heap is never visited (INCLUDE (status)).
+ */
+export function reportWindowPollsSql(nowUs: number): string {
+  const start = timestampLiteral(nowUs - REPORT_WINDOW_US);
+  const end = timestampLiteral(nowUs);
+  return `
+    WITH RECURSIVE stores(store_id) AS (
+      (SELECT store_id FROM store_status ORDER BY store_id LIMIT 1)
+      UNION ALL
+      SELECT (SELECT p.store_id FROM store_status p WHERE p.store_id > s.store_id ORDER BY p.store_id LIMIT 1)
+        FROM stores s WHERE s.store_id IS NOT NULL
+    )
+    SELECT s.store_id, w.is_active, w.timestamp_utc
+      FROM stores s
+     CROSS JOIN LATERAL (
+       (SELECT p.status = 'active' AS is_active, p.timestamp_utc
+          FROM store_status p
+         WHERE p.store_id = s.store_id AND p.timestamp_utc < ${start}
+         ORDER BY p.timestamp_utc DESC, (p.status = 'inactive') DESC
+         LIMIT 1)
+       UNION ALL
+       (SELECT p.status = 'active', p.timestamp_utc
+          FROM store_status p
+         WHERE p.store_id = s.store_id AND p.timestamp_utc >= ${start} AND p.timestamp_utc <= ${end})
+     ) w
+     WHERE s.store_id IS NOT NULL`;
+}
+
+async function readPolls(client: PoolClient, nowUs: number, stores: StringInterner): Promise<PollColumnsBuilder> {
+  const polls = new PollColumnsBuilder();
+  await copyBinary(client, reportWindowPollsSql(nowUs), 3, (buffer, starts, lengths) => {
+    polls.push(stores.intern(buffer, starts[0], lengths[0]), buffer[starts[1]], readTimestampUs(buffer, starts[2]));
+  });
+  return polls;
+}
+
+async function readHours(client: PoolClient, stores: StringInterner) {
+  const storeIds: string[] = [];
+  const days: number[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  await copyBinary(
+    client,
+    `SELECT store_id, day_of_week, start_time_local, end_time_local FROM business_hours`,
+    4,
+    (buffer, fieldStarts, lengths) => {
+      storeIds.push(stores.intern(buffer, fieldStarts[0], lengths[0]));
+      days.push(buffer.readInt16BE(fieldStarts[1]));
+      // Binary `time` is int64 microseconds since midnight: exactly what the engine takes.
+      starts.push(readInt64(buffer, fieldStarts[2]));
+      ends.push(readInt64(buffer, fieldStarts[3]));
+    },
+  );
+  return {
+    store_id: storeIds,
+    day_of_week: Uint8Array.from(days),
+    start_time_us: Float64Array.from(starts),
+    end_time_us: Float64Array.from(ends),
+  };
+}
+
+async function readTimezones(client: PoolClient, stores: StringInterner) {
+  const storeIds: string[] = [];
+  const zones: string[] = [];
+  const zoneNames = new StringInterner();
+  await copyBinary(client, `SELECT store_id, timezone_str FROM store_timezones`, 2, (buffer, starts, lengths) => {
+    storeIds.push(stores.intern(buffer, starts[0], lengths[0]));
+    zones.push(zoneNames.intern(buffer, starts[1], lengths[1]));
+  });
+  return { store_id: storeIds, timezone_str: zones };
+}
+
+/** Streams `COPY (sql) TO STDOUT (FORMAT binary)` through the decoder; rows never pile up as objects. */
+async function copyBinary(client: PoolClient, sql: string, fieldCount: number, onRow: BinaryRowHandler): Promise<number> {
+  const decoder = new BinaryCopyDecoder(fieldCount, onRow);
+  const stream = client.query(copyTo(`COPY (${sql}) TO STDOUT (FORMAT binary)`));
+  for await (const chunk of stream) decoder.push(chunk as Buffer);
+  decoder.end();
+  return decoder.rowCount;
+}
