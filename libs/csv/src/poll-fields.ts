@@ -4,7 +4,11 @@ import type { CsvScanner } from './csv-scanner';
 const ACTIVE = Buffer.from('active');
 const INACTIVE = Buffer.from('inactive');
 const SPACE = 0x20;
-const TAB = 0x09;
+
+/** The ASCII characters String#trim removes: tab, LF, VT, FF, CR, space. */
+function isAsciiSpace(byte: number): boolean {
+  return byte === SPACE || (byte >= 0x09 && byte <= 0x0d);
+}
 
 /**
  * Decodes the three poll fields straight from bytes: the hot path of the CSV command (1.8 M rows).
@@ -114,7 +118,7 @@ function validDay(yyyymmdd: number): number {
 }
 
 /**
- * Maps byte ranges to strings with one string per distinct content (trimmed of spaces and tabs),
+ * Maps byte ranges to strings with one string per distinct content (trimmed as String#trim does),
  * using an open-addressing table keyed by an FNV-1a hash of the bytes. Known contents live in one
  * byte pool, so a lookup compares against contiguous memory.
  */
@@ -126,9 +130,16 @@ export class ByteStringInterner {
   private pool = new Uint8Array(1 << 16);
   private strings: string[] = [];
 
+  private readonly nonAscii = new Map<string, string>();
+
   intern(buffer: Buffer, start: number, end: number): string {
-    while (start < end && (buffer[start] === SPACE || buffer[start] === TAB)) start++;
-    while (end > start && (buffer[end - 1] === SPACE || buffer[end - 1] === TAB)) end--;
+    while (start < end && isAsciiSpace(buffer[start])) start++;
+    while (end > start && isAsciiSpace(buffer[end - 1])) end--;
+    if (end > start && (buffer[start] >= 0x80 || buffer[end - 1] >= 0x80)) {
+      // May begin or end with Unicode white space: trim as String#trim does, like every other reader.
+      const text = buffer.toString('utf8', start, end).trim();
+      return this.nonAscii.get(text) ?? (this.nonAscii.set(text, text), text);
+    }
     const length = end - start;
     let hash = 0x811c9dc5 | 0;
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ buffer[i], 0x01000193);
