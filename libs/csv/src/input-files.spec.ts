@@ -21,7 +21,7 @@ describe('readPollsFile on slices of the real files', () => {
     const read = await readPollsFile(fixture('store_status_2023.head.csv.gz'));
     expect(read.rowsRead).toBe(300);
     expect(read.skipped).toEqual({});
-    expect(read.columns.store_id[0]).toBe('8419537941919820732');
+    expect(read.columns.store_id.at(0)).toBe('8419537941919820732');
     expect(read.columns.is_active[0]).toBe(1);
     expect(read.columns.timestamp_us[0]).toBe(us('2023-01-22T12:09:39.388Z', 884));
     expect(read.columns.timestamp_us[299]).toBe(us('2023-01-25T16:05:27.034Z', 314));
@@ -38,7 +38,7 @@ describe('readPollsFile on slices of the real files', () => {
     const read = await readPollsFile(fixture('store_status_2024.head.csv'));
     expect(read.rowsRead).toBe(100);
     expect(read.skipped).toEqual({});
-    expect(read.columns.store_id[0]).toBe('b5d0a65d-6d54-47aa-95e9-9312f0353326');
+    expect(read.columns.store_id.at(0)).toBe('b5d0a65d-6d54-47aa-95e9-9312f0353326');
     expect(read.columns.timestamp_us[0]).toBe(us('2024-10-03T23:33:20.412Z', 748));
   });
 });
@@ -67,7 +67,7 @@ describe('readPollsFile on every valid form of a row', () => {
       '2023-01-22 14:00:00 UTC,"s\n3",active';
     const read = await readPollsFile(file(csv));
     expect(read.rowsRead).toBe(3);
-    expect(read.columns.store_id).toEqual(['s,1', 's "2"', 's\n3']);
+    expect(Array.from(read.columns.store_id)).toEqual(['s,1', 's "2"', 's\n3']);
     expect(Array.from(read.columns.is_active)).toEqual([1, 0, 1]);
     expect(read.columns.timestamp_us[2]).toBe(us('2023-01-22T14:00:00Z'));
   });
@@ -81,7 +81,7 @@ describe('readPollsFile on every valid form of a row', () => {
       '\u00a042,active,2023-01-22 15:00:00 UTC',
     ].join('\n');
     const read = await readPollsFile(file(csv));
-    expect(read.columns.store_id).toEqual(['42', '42', '42"', '42']);
+    expect(Array.from(read.columns.store_id)).toEqual(['42', '42', '42"', '42']);
   });
 
   it('skips and counts each kind of bad row, with its line number, and keeps the good ones', async () => {
@@ -113,7 +113,7 @@ describe('readPollsFile on every valid form of a row', () => {
       [10, 'wrong_field_count'],
     ]);
     expect(read.firstSkips[2].text).toBe('s1,unknown,2023-01-22 12:00:00 UTC');
-    expect(read.columns.store_id).toEqual(['s1', 's2']);
+    expect(Array.from(read.columns.store_id)).toEqual(['s1', 's2']);
   });
 
   it('reads the same rows whatever the chunking (records split across chunk boundaries)', async () => {
@@ -123,7 +123,7 @@ describe('readPollsFile on every valid form of a row', () => {
     expect(read.skipped).toEqual({});
     expect(new Set(read.columns.store_id).size).toBe(97);
     // Trimmed like every store id: the line break inside the quotes is trailing white space.
-    expect(read.columns.store_id[39_999]).toBe(`id "${39_999 % 97}"`);
+    expect(read.columns.store_id.at(39_999)).toBe(`id "${39_999 % 97}"`);
   });
 });
 

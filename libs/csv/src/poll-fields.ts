@@ -1,4 +1,4 @@
-import { daysFromCivil, MICROS_PER_DAY, parseStatus, parseTimestampUtc, PollColumnsBuilder, SkipReason } from '@store-uptime/uptime';
+import { daysFromCivil, EncodedPollColumnsBuilder, MICROS_PER_DAY, parseStatus, parseTimestampUtc, SkipReason } from '@store-uptime/uptime';
 import type { CsvScanner } from './csv-scanner';
 
 const ACTIVE = Buffer.from('active');
@@ -13,33 +13,33 @@ function isAsciiSpace(byte: number): boolean {
 /**
  * Decodes the three poll fields straight from bytes: the hot path of the CSV command (1.8 M rows).
  * - Store ids are interned by their bytes, so each distinct id becomes a string once (14 k strings
- *   instead of 1.8 M).
+ *   instead of 1.8 M), and rows carry its code (a DictionaryColumn), which the engine groups by.
  * - `active` / `inactive` and timestamps of the canonical form `YYYY-MM-DD HH:MM:SS[.f…] UTC` are
  *   read from the bytes; anything else (other case, spaces, `T`, `Z`, quoting) goes through the
  *   string parsers of @store-uptime/uptime, so both paths accept exactly the same rows.
  */
 export class PollFieldDecoder {
-  private readonly builder = new PollColumnsBuilder();
+  private readonly builder = new EncodedPollColumnsBuilder();
   private readonly storeIds = new ByteStringInterner();
   private readonly dayCache = new Map<number, number>();
 
   /** Appends the row and returns null, or returns why it is skipped. */
   decode(buffer: Buffer, scanner: CsvScanner, storeField: number, statusField: number, timestampField: number): SkipReason | null {
-    const storeId =
+    const storeCode =
       scanner.fieldQuoting[storeField] === 2
-        ? scanner.text(buffer, storeField).trim()
-        : this.storeIds.intern(buffer, scanner.fieldStart[storeField], scanner.fieldEnd[storeField]);
-    if (storeId === '') return SkipReason.emptyStoreId;
+        ? this.storeIds.codeOfText(scanner.text(buffer, storeField).trim())
+        : this.storeIds.codeOf(buffer, scanner.fieldStart[storeField], scanner.fieldEnd[storeField]);
+    if (this.storeIds.isEmpty(storeCode)) return SkipReason.emptyStoreId;
     const status = this.status(buffer, scanner, statusField);
     if (status < 0) return SkipReason.badStatus;
     const timestamp = this.timestamp(buffer, scanner, timestampField);
     if (Number.isNaN(timestamp)) return SkipReason.badTimestamp;
-    this.builder.push(storeId, status, timestamp);
+    this.builder.push(storeCode, status, timestamp);
     return null;
   }
 
   columns() {
-    return this.builder.build();
+    return this.builder.build(this.storeIds.strings);
   }
 
   private status(buffer: Buffer, scanner: CsvScanner, field: number): number {
@@ -118,27 +118,44 @@ function validDay(yyyymmdd: number): number {
 }
 
 /**
- * Maps byte ranges to strings with one string per distinct content (trimmed as String#trim does),
- * using an open-addressing table keyed by an FNV-1a hash of the bytes. Known contents live in one
- * byte pool, so a lookup compares against contiguous memory.
+ * Gives each distinct string (trimmed as String#trim does) one code, looking byte ranges up in an
+ * open-addressing table keyed by an FNV-1a hash, so a known id costs no string at all. Known
+ * contents live in one byte pool, so a lookup compares against contiguous memory. Strings that
+ * arrive as text (quoted with doubled quotes, or with non-ASCII edges) go through a Map, and the byte
+ * table aliases to the same code, so every path agrees on one code per id.
  */
 export class ByteStringInterner {
+  /** `strings[code]`: distinct, the dictionary of a DictionaryColumn. */
+  readonly strings: string[] = [];
+  private readonly codeByText = new Map<string, number>();
   private slots = new Int32Array(1 << 15).fill(-1);
   private hashes = new Int32Array(1024);
-  /** Entry e's bytes are `pool[offsets[e] .. offsets[e + 1])`. */
+  private codes = new Int32Array(1024);
+  /** Byte entry e's bytes are `pool[offsets[e] .. offsets[e + 1])`; it stands for `codes[e]`. */
   private offsets = new Int32Array(1025);
   private pool = new Uint8Array(1 << 16);
-  private strings: string[] = [];
+  private entries = 0;
 
-  private readonly nonAscii = new Map<string, string>();
+  isEmpty(code: number): boolean {
+    return this.strings[code] === '';
+  }
 
-  intern(buffer: Buffer, start: number, end: number): string {
+  codeOfText(text: string): number {
+    let code = this.codeByText.get(text);
+    if (code === undefined) {
+      code = this.strings.length;
+      this.strings.push(text);
+      this.codeByText.set(text, code);
+    }
+    return code;
+  }
+
+  codeOf(buffer: Buffer, start: number, end: number): number {
     while (start < end && isAsciiSpace(buffer[start])) start++;
     while (end > start && isAsciiSpace(buffer[end - 1])) end--;
     if (end > start && (buffer[start] >= 0x80 || buffer[end - 1] >= 0x80)) {
       // May begin or end with Unicode white space: trim as String#trim does, like every other reader.
-      const text = buffer.toString('utf8', start, end).trim();
-      return this.nonAscii.get(text) ?? (this.nonAscii.set(text, text), text);
+      return this.codeOfText(buffer.toString('utf8', start, end).trim());
     }
     const length = end - start;
     let hash = 0x811c9dc5 | 0;
@@ -152,19 +169,20 @@ export class ByteStringInterner {
         const offset = this.offsets[entry];
         let i = 0;
         while (i < length && this.pool[offset + i] === buffer[start + i]) i++;
-        if (i === length) return this.strings[entry];
+        if (i === length) return this.codes[entry];
       }
       slot = (slot + 1) & mask;
     }
-    return this.add(buffer, start, end, hash, slot);
+    const code = this.codeOfText(buffer.toString('utf8', start, end));
+    this.addBytes(buffer, start, end, hash, slot, code);
+    return code;
   }
 
-  private add(buffer: Buffer, start: number, end: number, hash: number, slot: number): string {
-    const entry = this.strings.length;
-    const text = buffer.toString('utf8', start, end);
-    this.strings.push(text);
+  private addBytes(buffer: Buffer, start: number, end: number, hash: number, slot: number, code: number): void {
+    const entry = this.entries++;
     if (entry + 2 > this.hashes.length) {
       this.hashes = grown(this.hashes, this.hashes.length * 2);
+      this.codes = grown(this.codes, this.codes.length * 2);
       this.offsets = grown(this.offsets, this.offsets.length * 2);
     }
     const offset = this.offsets[entry];
@@ -172,15 +190,15 @@ export class ByteStringInterner {
     this.pool.set(buffer.subarray(start, end), offset);
     this.offsets[entry + 1] = offset + end - start;
     this.hashes[entry] = hash;
+    this.codes[entry] = code;
     this.slots[slot] = entry;
-    if (this.strings.length * 2 > this.slots.length) this.rehash();
-    return text;
+    if (this.entries * 2 > this.slots.length) this.rehash();
   }
 
   private rehash(): void {
     this.slots = new Int32Array(this.slots.length * 2).fill(-1);
     const mask = this.slots.length - 1;
-    for (let entry = 0; entry < this.strings.length; entry++) {
+    for (let entry = 0; entry < this.entries; entry++) {
       let slot = this.hashes[entry] & mask;
       while (this.slots[slot] >= 0) slot = (slot + 1) & mask;
       this.slots[slot] = entry;

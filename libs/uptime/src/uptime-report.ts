@@ -3,7 +3,7 @@ import type { ColumnTable } from 'arquero';
 import { businessIntervals, type WeeklyHours } from './business-time';
 import { MICROS_PER_DAY, MICROS_PER_HOUR } from './parse';
 import { hourlyTimeline, keyTime, measureWindows, pollKey, stepTimeline } from './status-timeline';
-import { REPORT_COLUMNS } from './tables';
+import { DictionaryColumn, REPORT_COLUMNS } from './tables';
 import { FALLBACK_TIME_ZONE, isValidTimeZone, ZoneClock } from './zone-clock';
 
 export type UptimeMethod = 'hourly' | 'step';
@@ -135,6 +135,8 @@ export function computeUptimeReport(inputs: UptimeInputs, options: UptimeReportO
 
 interface PollArrays {
   storeIds: ArrayLike<string>;
+  /** Set when `store_id` is a DictionaryColumn: per-row codes into distinct strings. */
+  storeCodes: { codes: Int32Array; dictionary: readonly string[] } | null;
   active: ArrayLike<number>;
   timestamps: ArrayLike<number>;
 }
@@ -142,8 +144,10 @@ interface PollArrays {
 function readPollColumns(table: ColumnTable): PollArrays {
   // column() returns the backing arrays, which ignore a filter or an ordering: reify those first.
   const plain = table.isFiltered() || table.isOrdered() ? table.reify() : table;
+  const storeIds = plain.column('store_id') as unknown;
   return {
-    storeIds: plain.column('store_id') as unknown as ArrayLike<string>,
+    storeIds: storeIds as ArrayLike<string>,
+    storeCodes: storeIds instanceof DictionaryColumn ? storeIds : null,
     active: plain.column('is_active') as unknown as ArrayLike<number>,
     timestamps: plain.column('timestamp_us') as unknown as ArrayLike<number>,
   };
@@ -175,6 +179,10 @@ interface StoreEvidence {
 function groupPollsByStore(polls: PollArrays, nowUs: number, weekStartUs: number): StoreEvidence {
   const count = polls.timestamps.length;
   const storeIndex = new Map<string, number>();
+  // With dictionary codes, the store of a row is an array lookup instead of a string hash.
+  const codes = polls.storeCodes?.codes;
+  const dictionary = polls.storeCodes?.dictionary ?? [];
+  const storeOfCode = new Int32Array(dictionary.length).fill(-1);
   const storeIds: string[] = [];
   const storeOfPoll = new Int32Array(count);
   const windowCounts: number[] = [];
@@ -187,14 +195,25 @@ function groupPollsByStore(polls: PollArrays, nowUs: number, weekStartUs: number
       storeOfPoll[i] = -1;
       continue;
     }
-    const id = polls.storeIds[i];
-    let store = storeIndex.get(id);
-    if (store === undefined) {
-      store = storeIds.length;
-      storeIndex.set(id, store);
-      storeIds.push(id);
-      windowCounts.push(0);
-      carryIn.push(-Infinity);
+    let store: number | undefined;
+    if (codes) {
+      store = storeOfCode[codes[i]];
+      if (store < 0) {
+        store = storeOfCode[codes[i]] = storeIds.length;
+        storeIds.push(dictionary[codes[i]]);
+        windowCounts.push(0);
+        carryIn.push(-Infinity);
+      }
+    } else {
+      const id = polls.storeIds[i];
+      store = storeIndex.get(id);
+      if (store === undefined) {
+        store = storeIds.length;
+        storeIndex.set(id, store);
+        storeIds.push(id);
+        windowCounts.push(0);
+        carryIn.push(-Infinity);
+      }
     }
     if (timestamp >= weekStartUs) {
       storeOfPoll[i] = store;
