@@ -80,6 +80,13 @@ const TIMESTAMP =
  * `24:00:00` is rejected: the spec writes an all-day row as `end == start`.
  */
 export function parseLocalTime(text: string): number {
+  if (text.length === 8 && text.charCodeAt(2) === 58 && text.charCodeAt(5) === 58) {
+    // `HH:MM:SS`, every row of the real files: digits read directly, no regex (172 k calls a report).
+    const hour = twoDigits(text, 0), minute = twoDigits(text, 3), second = twoDigits(text, 6);
+    if (hour < 0 || minute < 0 || second < 0) return NaN;
+    if (hour > 23 || minute > 59 || second > 59) return NaN;
+    return (hour * 3600 + minute * 60 + second) * MICROS_PER_SECOND;
+  }
   const m = LOCAL_TIME.exec(text.trim());
   if (!m) return NaN;
   const hour = +m[1], minute = +m[2], second = m[3] ? +m[3] : 0;
@@ -88,6 +95,12 @@ export function parseLocalTime(text: string): number {
   return (hour * 3600 + minute * 60 + second) * MICROS_PER_SECOND + micros;
 }
 const LOCAL_TIME = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?$/;
+
+function twoDigits(text: string, at: number): number {
+  const tens = text.charCodeAt(at) - 48;
+  const ones = text.charCodeAt(at + 1) - 48;
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
+}
 
 /** `0`…`6` (0 = Monday) → the number, anything else → -1. */
 export function parseDayOfWeek(text: string): number {
