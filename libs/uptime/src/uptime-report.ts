@@ -141,9 +141,13 @@ interface PollArrays {
   timestamps: ArrayLike<number>;
 }
 
+/** column() returns the backing arrays, which ignore a filter or an ordering: reify those first. */
+function withPlainColumns(table: ColumnTable): ColumnTable {
+  return table.isFiltered() || table.isOrdered() ? table.reify() : table;
+}
+
 function readPollColumns(table: ColumnTable): PollArrays {
-  // column() returns the backing arrays, which ignore a filter or an ordering: reify those first.
-  const plain = table.isFiltered() || table.isOrdered() ? table.reify() : table;
+  const plain = withPlainColumns(table);
   const storeIds = plain.column('store_id') as unknown;
   return {
     storeIds: storeIds as ArrayLike<string>,
@@ -270,7 +274,7 @@ function compareStrings(a: string, b: string): number {
 }
 
 function groupHoursByStore(table: ColumnTable): Map<string, WeeklyHours> {
-  const plain = table.isFiltered() || table.isOrdered() ? table.reify() : table;
+  const plain = withPlainColumns(table);
   const storeIds = plain.column('store_id') as unknown as ArrayLike<string>;
   const days = plain.column('day_of_week') as unknown as ArrayLike<number>;
   const starts = plain.column('start_time_us') as unknown as ArrayLike<number>;
@@ -286,17 +290,22 @@ function groupHoursByStore(table: ColumnTable): Map<string, WeeklyHours> {
   return byStore;
 }
 
-/** "Several time zone rows for one store: the one that sorts first wins." */
+/**
+ * "Several time zone rows for one store: the one that sorts first wins." A loop rather than an
+ * Arquero groupby + rollup(min), which costs ~100 ms of set-up on 13.5 k rows for a 1 ms job.
+ */
 function firstZoneByStore(table: ColumnTable): Map<string, string> {
-  const first = table
-    .groupby('store_id')
-    .rollup({ timezone_str: aq.op.min('timezone_str') as unknown as string });
-  const zones = new Map<string, string>();
-  const ids = first.array('store_id') as string[];
-  const names = first.array('timezone_str') as string[];
+  const plain = withPlainColumns(table);
+  const storeIds = plain.column('store_id') as unknown as ArrayLike<string>;
+  const names = plain.column('timezone_str') as unknown as ArrayLike<string>;
+  const first = new Map<string, string>();
+  for (let row = 0; row < storeIds.length; row++) {
+    const known = first.get(storeIds[row]);
+    if (known === undefined || names[row] < known) first.set(storeIds[row], names[row]);
+  }
   // An empty name is a missing zone, not an invalid one.
-  for (let i = 0; i < ids.length; i++) if (names[i]) zones.set(ids[i], names[i]);
-  return zones;
+  for (const [storeId, name] of first) if (!name) first.delete(storeId);
+  return first;
 }
 
 function reportTable(storeIds: string[], values: Float64Array[]): ColumnTable {
