@@ -1,0 +1,71 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { KustomizeError, renderKustomization, type K8sObject } from './k8s/kustomize';
+import { type Finding, validateObjects } from './k8s/validate';
+import { parseAllDocuments } from 'yaml';
+import { readFileSync } from 'node:fs';
+
+/**
+ * `npm run k8s:validate`: renders every kustomization under k8s/ (each overlay, the base, the
+ * example Secret, and the base with the plain-HPA alternative in place of KEDA) and validates
+ * every object (scripts/k8s/validate.ts). Needs no cluster and no kustomize binary. Prints one
+ * line per render and every finding; exit code 1 when there is any.
+ */
+
+export interface RenderCheck {
+  name: string;
+  objects: K8sObject[];
+  findings: Finding[];
+}
+
+/** The renders that k8s/ offers, by name. */
+export function deploymentRenders(k8sDir: string): { name: string; render: () => K8sObject[] }[] {
+  const overlays = join(k8sDir, 'overlays');
+  const renders = readdirSync(overlays)
+    .filter((entry) => statSync(join(overlays, entry)).isDirectory())
+    .sort()
+    .map((entry) => ({ name: `overlays/${entry}`, render: () => renderKustomization(join(overlays, entry)) }));
+  renders.push(
+    { name: 'base', render: () => renderKustomization(join(k8sDir, 'base')) },
+    { name: 'secret-example', render: () => renderKustomization(join(k8sDir, 'secret-example')) },
+    {
+      name: 'base with worker-hpa.alternative.yaml instead of KEDA',
+      render: () => {
+        const alternative = parseAllDocuments(readFileSync(join(k8sDir, 'base', 'worker-hpa.alternative.yaml'), 'utf8')).map((d) => d.toJS() as K8sObject);
+        const keda = (o: K8sObject) => o.apiVersion.startsWith('keda.sh/');
+        return [...renderKustomization(join(k8sDir, 'base')).filter((o) => !keda(o)), ...alternative];
+      },
+    },
+  );
+  return renders;
+}
+
+export function checkDeployment(k8sDir: string): RenderCheck[] {
+  return deploymentRenders(k8sDir).map(({ name, render }) => {
+    try {
+      const objects = render();
+      return { name, objects, findings: validateObjects(objects) };
+    } catch (error) {
+      if (!(error instanceof KustomizeError)) throw error;
+      return { name, objects: [], findings: [{ object: '(render)', path: '', message: error.message }] };
+    }
+  });
+}
+
+function main(): void {
+  const started = process.hrtime.bigint();
+  const k8sDir = join(process.cwd(), 'k8s');
+  const checks = checkDeployment(k8sDir);
+  let failed = 0;
+  for (const { name, objects, findings } of checks) {
+    const kinds = [...new Set(objects.map((o) => o.kind))].join(', ');
+    console.log(`${findings.length === 0 ? 'ok  ' : 'FAIL'} ${relative(process.cwd(), join(k8sDir, name.split(' ')[0]))}${name.includes(' ') ? name.slice(name.indexOf(' ')) : ''}: ${objects.length} objects (${kinds})`);
+    for (const finding of findings) console.log(`     ${finding.object}${finding.path ? ` ${finding.path}` : ''}: ${finding.message}`);
+    failed += findings.length;
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  console.log(`k8s:validate: ${checks.length} renders, ${failed} findings, ${seconds.toFixed(2)} s`);
+  process.exitCode = failed === 0 ? 0 : 1;
+}
+
+if (require.main === module) main();
