@@ -1,9 +1,8 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { KustomizeError, renderKustomization, type K8sObject } from './k8s/kustomize';
-import { type Finding, validateObjects } from './k8s/validate';
 import { parseAllDocuments } from 'yaml';
-import { readFileSync } from 'node:fs';
+import { type K8sObject, KustomizeError, renderKustomization } from './k8s/kustomize';
+import { type Finding, validateObjects } from './k8s/validate';
 
 /**
  * `npm run k8s:validate`: renders every kustomization under k8s/ (each overlay, the base, the
