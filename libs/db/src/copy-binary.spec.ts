@@ -1,4 +1,4 @@
-import { BinaryCopyDecoder, PG_EPOCH_US, readInt64, readTimestampUs, StringInterner } from './copy-binary';
+import { BinaryCopyDecoder, PG_EPOCH_US, readInt64, readTimestampUs, StringDictionary } from './copy-binary';
 
 /** Encodes rows the way PostgreSQL's `COPY … TO STDOUT (FORMAT binary)` does. */
 function encodeCopy(rows: (Buffer | null)[][], extension = Buffer.alloc(0)): Buffer {
@@ -97,13 +97,23 @@ describe('readTimestampUs', () => {
   });
 });
 
-describe('StringInterner', () => {
-  it('returns one instance per distinct text', () => {
-    const interner = new StringInterner();
-    const buffer = Buffer.from('abcabcxyz');
-    const first = interner.intern(buffer, 0, 3);
-    expect(interner.intern(buffer, 3, 3)).toBe(first);
-    expect(interner.intern(buffer, 6, 3)).toBe('xyz');
-    expect(interner.size).toBe(2);
+describe('StringDictionary', () => {
+  it('gives one code and one shared instance per distinct text, in order of first appearance', () => {
+    const dictionary = new StringDictionary();
+    const buffer = Buffer.from('abcabcxyzabc');
+    expect(dictionary.codeOf(buffer, 0, 3)).toBe(0);
+    expect(dictionary.codeOf(buffer, 3, 3)).toBe(0); // same bytes as the previous row
+    expect(dictionary.codeOf(buffer, 6, 3)).toBe(1);
+    expect(dictionary.intern(buffer, 9, 3)).toBe(dictionary.strings[0]); // seen before, not just before
+    expect(dictionary.strings).toEqual(['abc', 'xyz']);
+    expect(dictionary.size).toBe(2);
+  });
+
+  it('decodes multi-byte UTF-8 and tells apart texts of equal length', () => {
+    const dictionary = new StringDictionary();
+    const buffer = Buffer.from('störeståre');
+    expect(dictionary.codeOf(buffer, 0, 6)).toBe(0);
+    expect(dictionary.codeOf(buffer, 6, 6)).toBe(1);
+    expect(dictionary.strings).toEqual(['störe', 'ståre']);
   });
 });

@@ -115,38 +115,48 @@ export function readTimestampUs(buffer: Buffer, start: number): number {
 }
 
 /**
- * Maps each distinct string to one shared instance. Millions of polls name ~14 k stores; without
- * this every row would hold its own copy of the id (hundreds of MB), and the engine's grouping
- * would hash more memory. Rows that repeat the previous row's bytes (the window query returns
- * polls grouped by store) are recognised by a byte comparison, without decoding a string at all.
+ * Gives each distinct string a small integer code and keeps one shared instance of it. Millions
+ * of polls name ~14 k stores: the engine groups polls by these codes (a DictionaryColumn) instead
+ * of hashing a string per row, and no row holds its own copy of the id. A row that repeats the
+ * previous row's bytes (the window query returns polls grouped by store) is recognised by a byte
+ * comparison, without decoding a string at all.
  */
-export class StringInterner {
-  private readonly known = new Map<string, string>();
+export class StringDictionary {
+  /** `strings[code]`: the distinct strings, in order of first appearance. */
+  readonly strings: string[] = [];
+  private readonly codes = new Map<string, number>();
   private lastBytes = Buffer.alloc(64);
   private lastLength = -1;
-  private lastText = '';
+  private lastCode = -1;
 
-  intern(buffer: Buffer, start: number, length: number): string {
+  /** The code of the UTF-8 text `buffer[start .. start + length)`. */
+  codeOf(buffer: Buffer, start: number, length: number): number {
     if (length === this.lastLength) {
       const last = this.lastBytes;
       let i = 0;
       while (i < length && buffer[start + i] === last[i]) i++;
-      if (i === length) return this.lastText;
+      if (i === length) return this.lastCode;
     }
     const text = buffer.toString('utf8', start, start + length);
-    let shared = this.known.get(text);
-    if (shared === undefined) {
-      shared = text;
-      this.known.set(text, text);
+    let code = this.codes.get(text);
+    if (code === undefined) {
+      code = this.strings.length;
+      this.strings.push(text);
+      this.codes.set(text, code);
     }
     if (length > this.lastBytes.length) this.lastBytes = Buffer.alloc(Math.max(length, this.lastBytes.length * 2));
     buffer.copy(this.lastBytes, 0, start, start + length);
     this.lastLength = length;
-    this.lastText = shared;
-    return shared;
+    this.lastCode = code;
+    return code;
+  }
+
+  /** The shared instance of the text (same as `strings[codeOf(…)]`). */
+  intern(buffer: Buffer, start: number, length: number): string {
+    return this.strings[this.codeOf(buffer, start, length)];
   }
 
   get size(): number {
-    return this.known.size;
+    return this.strings.length;
   }
 }

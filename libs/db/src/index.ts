@@ -8,3 +8,5 @@ export * from './testing/temp-database';
 export * from './pg-source';
 export * from './copy-binary';
 export * from './report-window';
+export * from './ingest/input-tables';
+export * from './ingest/ingest';

@@ -12,7 +12,7 @@ type Poll = [storeId: string, status: 'active' | 'inactive', timestamp: string];
 /** Polls as `store|status|timestamp` strings, sorted, so expectations read like the data. */
 function pollRows(window: ReportWindow): string[] {
   const polls = window.inputs.polls;
-  const ids = polls.array('store_id') as string[];
+  const ids = Array.from(polls.column('store_id') as unknown as Iterable<string>);
   const active = polls.array('is_active') as Uint8Array;
   const times = polls.array('timestamp_us') as Float64Array;
   return ids.map((id, i) => `${id}|${active[i] ? 'active' : 'inactive'}|${times[i]}`).sort();

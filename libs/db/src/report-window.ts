@@ -3,13 +3,14 @@ import { to as copyTo } from 'pg-copy-streams';
 import {
   formatInstant,
   hoursTable,
+  EncodedPollColumnsBuilder,
   MICROS_PER_DAY,
-  PollColumnsBuilder,
+  type PollColumns,
   pollsTable,
   timezonesTable,
   type UptimeInputs,
 } from '@store-uptime/uptime';
-import { BinaryCopyDecoder, type BinaryRowHandler, readInt64, readTimestampUs, StringInterner } from './copy-binary';
+import { BinaryCopyDecoder, type BinaryRowHandler, readInt64, readTimestampUs, StringDictionary } from './copy-binary';
 import { type PgSource, withPgClient } from './pg-source';
 
 /**
@@ -49,16 +50,15 @@ export async function loadReportWindow(source: PgSource, options: ReportWindowOp
     try {
       await client.query(`LOCK TABLE ${INPUT_TABLES} IN ACCESS SHARE MODE`);
       const nowUs = options.asOf ? dateToMicros(options.asOf) : await latestPollUs(client);
-      const stores = new StringInterner();
-      const polls = nowUs === null ? new PollColumnsBuilder() : await readPolls(client, nowUs, stores);
+      const stores = new StringDictionary();
+      const polls = nowUs === null ? new EncodedPollColumnsBuilder().build([]) : await readPolls(client, nowUs, stores);
       const hours = await readHours(client, stores);
       const timezones = await readTimezones(client, stores);
       await client.query('COMMIT');
-      const pollColumns = polls.build();
       return {
-        inputs: { polls: pollsTable(pollColumns), hours: hoursTable(hours), timezones: timezonesTable(timezones) },
+        inputs: { polls: pollsTable(polls), hours: hoursTable(hours), timezones: timezonesTable(timezones) },
         nowUs,
-        pollsRead: pollColumns.store_id.length,
+        pollsRead: polls.timestamp_us.length,
       };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -124,15 +124,17 @@ export function reportWindowPollsSql(nowUs: number): string {
      WHERE s.store_id IS NOT NULL`;
 }
 
-async function readPolls(client: PoolClient, nowUs: number, stores: StringInterner): Promise<PollColumnsBuilder> {
-  const polls = new PollColumnsBuilder();
+/** Store ids become dictionary codes (the engine groups by them); the dictionary is shared with hours and zones. */
+async function readPolls(client: PoolClient, nowUs: number, stores: StringDictionary): Promise<PollColumns> {
+  const polls = new EncodedPollColumnsBuilder();
   await copyBinary(client, reportWindowPollsSql(nowUs), 3, (buffer, starts, lengths) => {
-    polls.push(stores.intern(buffer, starts[0], lengths[0]), buffer[starts[1]], readTimestampUs(buffer, starts[2]));
+    polls.push(stores.codeOf(buffer, starts[0], lengths[0]), buffer[starts[1]], readTimestampUs(buffer, starts[2]));
   });
-  return polls;
+  // Only the dictionary built so far: every code pushed is in it, and its entries are distinct.
+  return polls.build(stores.strings.slice());
 }
 
-async function readHours(client: PoolClient, stores: StringInterner) {
+async function readHours(client: PoolClient, stores: StringDictionary) {
   const storeIds: string[] = [];
   const days: number[] = [];
   const starts: number[] = [];
@@ -157,10 +159,10 @@ async function readHours(client: PoolClient, stores: StringInterner) {
   };
 }
 
-async function readTimezones(client: PoolClient, stores: StringInterner) {
+async function readTimezones(client: PoolClient, stores: StringDictionary) {
   const storeIds: string[] = [];
   const zones: string[] = [];
-  const zoneNames = new StringInterner();
+  const zoneNames = new StringDictionary();
   await copyBinary(client, `SELECT store_id, timezone_str FROM store_timezones`, 2, (buffer, starts, lengths) => {
     storeIds.push(stores.intern(buffer, starts[0], lengths[0]));
     zones.push(zoneNames.intern(buffer, starts[1], lengths[1]));

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptionsFromUrl } from '../data-source-options';
+import { migrateUp } from '../migrate';
 
 export interface TempDatabase {
   /** Connection URL of the new, empty database. */
@@ -36,4 +39,29 @@ async function withClient<T>(url: string, use: (client: Client) => Promise<T>): 
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A temporary database with every migration applied and a TypeORM DataSource open on it, for
+ * integration tests and benchmarks. `drop()` closes the DataSource and drops the database.
+ */
+export async function createMigratedDatabase(serverUrl: string, prefix = 'uptime_test'): Promise<TempDatabase & { dataSource: DataSource }> {
+  const database = await createTempDatabase(serverUrl, prefix);
+  const dataSource = new DataSource(dataSourceOptionsFromUrl(database.url));
+  try {
+    await dataSource.initialize();
+    await migrateUp(dataSource);
+  } catch (error) {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await database.drop();
+    throw error;
+  }
+  return {
+    ...database,
+    dataSource,
+    drop: async () => {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await database.drop();
+    },
+  };
 }
