@@ -62,39 +62,37 @@ const shared = {
   REPORT_LOST_AFTER_SECONDS: integer(1, 86_400).default(60),
 };
 
-function bothOrNeither<T extends { S3_ACCESS_KEY_ID?: string; S3_SECRET_ACCESS_KEY?: string }>(
-  schema: z.ZodType<T>,
-) {
-  return schema.refine((env) => (env.S3_ACCESS_KEY_ID === undefined) === (env.S3_SECRET_ACCESS_KEY === undefined), {
-    error: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together (or both left out for the default AWS chain)',
-    path: ['S3_SECRET_ACCESS_KEY'],
+const S3_KEYS_TOGETHER = {
+  error: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together (or both left out for the default AWS chain)',
+  path: ['S3_SECRET_ACCESS_KEY'],
+};
+const s3KeysTogether = (env: { S3_ACCESS_KEY_ID?: string; S3_SECRET_ACCESS_KEY?: string }) =>
+  (env.S3_ACCESS_KEY_ID === undefined) === (env.S3_SECRET_ACCESS_KEY === undefined);
+
+// zod 4's refine keeps the object schema type, so `.shape` still lists every key (deployment checks use it).
+export const apiEnvSchema = z
+  .object({
+    ...shared,
+    PORT: integer(1, 65_535).default(3000),
+    // Bull Board is mounted only when both are set (issue 4).
+    BULL_BOARD_USER: z.string().min(1).optional(),
+    BULL_BOARD_PASSWORD: z.string().min(8, { error: 'must be at least 8 characters' }).optional(),
+    /** Triggers per client per minute (POST /reports, /trigger_report); 0 turns the limit off. */
+    TRIGGER_RATE_LIMIT: integer(0, 1_000_000).default(60),
+    /** Milliseconds before a Redis command of the API gives up (the API answers 503). */
+    REDIS_TIMEOUT_MS: integer(50, 60_000).default(2_000),
+    /** BullMQ attempts per report (first run + retries) and the first exponential backoff delay. */
+    REPORT_JOB_ATTEMPTS: integer(1, 20).default(4),
+    REPORT_JOB_BACKOFF_MS: integer(10, 600_000).default(5_000),
+  })
+  .refine(s3KeysTogether, S3_KEYS_TOGETHER)
+  .refine((env) => (env.BULL_BOARD_USER === undefined) === (env.BULL_BOARD_PASSWORD === undefined), {
+    error: 'BULL_BOARD_USER and BULL_BOARD_PASSWORD must be set together (or both left out: no Bull Board)',
+    path: ['BULL_BOARD_PASSWORD'],
   });
-}
 
-export const apiEnvSchema = bothOrNeither(
-  z
-    .object({
-      ...shared,
-      PORT: integer(1, 65_535).default(3000),
-      // Bull Board is mounted only when both are set (issue 4).
-      BULL_BOARD_USER: z.string().min(1).optional(),
-      BULL_BOARD_PASSWORD: z.string().min(8, { error: 'must be at least 8 characters' }).optional(),
-      /** Triggers per client per minute (POST /reports, /trigger_report); 0 turns the limit off. */
-      TRIGGER_RATE_LIMIT: integer(0, 1_000_000).default(60),
-      /** Milliseconds before a Redis command of the API gives up (the API answers 503). */
-      REDIS_TIMEOUT_MS: integer(50, 60_000).default(2_000),
-      /** BullMQ attempts per report (first run + retries) and the first exponential backoff delay. */
-      REPORT_JOB_ATTEMPTS: integer(1, 20).default(4),
-      REPORT_JOB_BACKOFF_MS: integer(10, 600_000).default(5_000),
-    })
-    .refine((env) => (env.BULL_BOARD_USER === undefined) === (env.BULL_BOARD_PASSWORD === undefined), {
-      error: 'BULL_BOARD_USER and BULL_BOARD_PASSWORD must be set together (or both left out: no Bull Board)',
-      path: ['BULL_BOARD_PASSWORD'],
-    }),
-);
-
-export const workerEnvSchema = bothOrNeither(
-  z.object({
+export const workerEnvSchema = z
+  .object({
     ...shared,
     WORKER_PORT: integer(1, 65_535).default(3001),
     // The engine is CPU-bound and runs one thread per job: more than the cores available only queues threads.
@@ -103,8 +101,8 @@ export const workerEnvSchema = bothOrNeither(
     WORKER_DRAIN_SECONDS: integer(0, 3_600).default(60),
     /** Seconds between sweeps for reports whose job vanished; 0 turns the sweep off. */
     REPORT_SWEEP_SECONDS: integer(0, 86_400).default(60),
-  }),
-);
+  })
+  .refine(s3KeysTogether, S3_KEYS_TOGETHER);
 
 export type ApiEnv = z.output<typeof apiEnvSchema>;
 export type WorkerEnv = z.output<typeof workerEnvSchema>;

@@ -2,3 +2,4 @@ export * from './queue-names';
 export * from './redis-connection';
 export * from './report-failures';
 export * from './report-job';
+export * from './report-job-snapshot';

@@ -161,8 +161,11 @@ export class ReportStorage {
 export function describeS3Error(error: unknown): string {
   if (error instanceof S3ServiceException) {
     const status = error.$metadata?.httpStatusCode;
-    const message = error.message && error.message !== 'UnknownError' && error.message !== error.name ? `: ${error.message}` : '';
-    return `${error.name}${status ? ` (HTTP ${status})` : ''}${message}`;
+    // HEAD requests carry no error body, so the SDK only knows the status ("Unknown", "UnknownError").
+    const named = error.name && error.name !== 'Unknown' ? error.name : null;
+    const message = error.message && error.message !== 'UnknownError' && error.message !== error.name ? error.message : null;
+    const hint = status === 403 && !named ? 'access denied (wrong credentials or no permission on the bucket)' : null;
+    return [named, hint, message].filter(Boolean).join(': ') + (status ? ` (HTTP ${status})` : '');
   }
   if (error instanceof Error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -1,0 +1,88 @@
+import type { Server } from 'node:http';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { Logger, PinoLogger } from 'nestjs-pino';
+import type { ApiEnv } from '@store-uptime/config';
+import { mountBullBoard } from './admin/bull-board';
+import { ApiModule, type ApiModuleOptions } from './api.module';
+import type { ApiMetrics } from './metrics/api-metrics';
+import { installStatusFastLane } from './reports/status-fast-lane';
+import { ReportsService } from './reports/reports.service';
+import { API_ENV, API_METRICS } from './tokens';
+
+export interface ApiAppOptions extends ApiModuleOptions {
+  /** Register SIGTERM/SIGINT handlers (main.ts: yes; tests that start several apps: no). */
+  shutdownHooks?: boolean;
+}
+
+/** JSON bodies here are a few fields; anything bigger is refused (413) before it is parsed. */
+const JSON_BODY_LIMIT = '16kb';
+
+/**
+ * The API app, fully configured but not listening (main.ts listens on PORT; the end-to-end tests
+ * drive it in-process with supertest).
+ */
+export async function createApiApp(options: ApiAppOptions = {}): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(options), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  const env = app.get<ApiEnv>(API_ENV);
+  const metrics = app.get<ApiMetrics>(API_METRICS);
+
+  app.disable('x-powered-by');
+  // Report state changes under the same URL; an ETag (a SHA-1 of every body) only costs time.
+  app.set('etag', false);
+  app.use(helmet());
+  app.use(requestMetrics(metrics));
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('store-uptime')
+      .setDescription('Trigger store uptime reports and poll for their CSV. Errors are application/problem+json (RFC 9457).')
+      .setVersion('1')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+
+  installStatusFastLane(app.getHttpServer() as Server, {
+    reports: app.get(ReportsService),
+    metrics,
+    logger: withContext(await app.resolve(PinoLogger), 'StatusFastLane'),
+  });
+
+  if (env.BULL_BOARD_USER && env.BULL_BOARD_PASSWORD) {
+    mountBullBoard(app, { user: env.BULL_BOARD_USER, password: env.BULL_BOARD_PASSWORD });
+  }
+  // Without it SIGTERM drops in-flight requests and leaves connections open (house style).
+  if (options.shutdownHooks ?? true) app.enableShutdownHooks();
+  return app;
+}
+
+/** Request duration by route pattern (never by URL: ids must not become label values). */
+function requestMetrics(metrics: ApiMetrics) {
+  return (request: Request, response: Response, next: NextFunction) => {
+    const stop = metrics.requests.startTimer();
+    response.once('finish', () => {
+      const route = (request.route as { path?: string } | undefined)?.path;
+      stop({
+        method: request.method,
+        route: route === undefined ? 'unmatched' : `${request.baseUrl}${route}`,
+        status: String(response.statusCode),
+      });
+    });
+    next();
+  };
+}
+
+function withContext(logger: PinoLogger, context: string): PinoLogger {
+  logger.setContext(context);
+  return logger;
+}

@@ -1,0 +1,84 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+
+/**
+ * RFC 9457 problem details. `type` identifies the kind of problem (a URN: stable, not meant to be
+ * dereferenced); generic HTTP errors use `about:blank`, whose title is the status phrase.
+ */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  [extension: string]: unknown;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+const PROBLEM_TYPE_PREFIX = 'urn:store-uptime:problem:';
+
+export const ProblemType = {
+  invalidRequest: `${PROBLEM_TYPE_PREFIX}invalid-request`,
+  invalidReportId: `${PROBLEM_TYPE_PREFIX}invalid-report-id`,
+  reportNotFound: `${PROBLEM_TYPE_PREFIX}report-not-found`,
+  reportNotComplete: `${PROBLEM_TYPE_PREFIX}report-not-complete`,
+  reportFailed: `${PROBLEM_TYPE_PREFIX}report-failed`,
+  dependencyUnavailable: `${PROBLEM_TYPE_PREFIX}dependency-unavailable`,
+} as const;
+
+/** An error whose problem document is decided where it is thrown (the filter renders it as is). */
+export class ProblemException extends HttpException {
+  constructor(
+    status: HttpStatus,
+    readonly problemType: string,
+    readonly title: string,
+    detail: string,
+    readonly extensions: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail, status);
+  }
+}
+
+export function statusTitle(status: number): string {
+  return STATUS_CODES[status] ?? 'Error';
+}
+
+export function invalidRequest(detail: string, errors: { path: string; message: string }[] = []): ProblemException {
+  return new ProblemException(HttpStatus.BAD_REQUEST, ProblemType.invalidRequest, 'Invalid request', detail, errors.length ? { errors } : {});
+}
+
+export function invalidReportId(): ProblemException {
+  return new ProblemException(
+    HttpStatus.BAD_REQUEST,
+    ProblemType.invalidReportId,
+    'Invalid report id',
+    'A report id is 32 lowercase hexadecimal characters.',
+  );
+}
+
+export function reportNotFound(id: string): ProblemException {
+  return new ProblemException(HttpStatus.NOT_FOUND, ProblemType.reportNotFound, 'Report not found', `There is no report ${id}.`);
+}
+
+/**
+ * Redis or PostgreSQL did not answer in time: 503 at once with Retry-After, never a hanging
+ * request (issue 4). The detail names the dependency, not its address or error.
+ */
+export class DependencyUnavailable extends ProblemException {
+  constructor(
+    readonly dependency: 'queue' | 'database',
+    cause?: unknown,
+  ) {
+    super(
+      HttpStatus.SERVICE_UNAVAILABLE,
+      ProblemType.dependencyUnavailable,
+      'Service temporarily unavailable',
+      dependency === 'queue' ? 'The report queue (Redis) is not reachable; try again shortly.' : 'The database is not reachable; try again shortly.',
+      {},
+      { 'Retry-After': '5' },
+    );
+    if (cause !== undefined) Object.defineProperty(this, 'cause', { value: cause, enumerable: false });
+  }
+}

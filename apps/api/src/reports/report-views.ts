@@ -1,0 +1,84 @@
+import type { ApiResponseSchemaHost } from '@nestjs/swagger';
+import { z } from 'zod';
+import type { ReportEntity, ReportStatus } from '@store-uptime/db';
+import { triggerBodySchema } from './report-params';
+import type { ReportState } from './reports.service';
+
+/** Response bodies and their OpenAPI schemas (the schemas come from the same zod definitions). */
+
+type SchemaObject = ApiResponseSchemaHost['schema'];
+
+export function reportLinks(id: string) {
+  return { self: `/reports/${id}`, download: `/reports/${id}/download` };
+}
+
+export function reportDetailsView(details: { row: ReportEntity; status: ReportStatus; progress: number; error: string | null }) {
+  const { row } = details;
+  return {
+    id: row.id,
+    status: details.status,
+    progress: details.progress,
+    parameters: { as_of: row.asOf?.toISOString() ?? null, method: row.method },
+    counts: { stores: row.storesCount, rows_skipped: row.rowsSkipped },
+    now_used: row.nowUsed?.toISOString() ?? null,
+    error: details.error,
+    attempts: row.attempts,
+    created_at: row.createdAt.toISOString(),
+    started_at: row.startedAt?.toISOString() ?? null,
+    finished_at: row.finishedAt?.toISOString() ?? null,
+    links: reportLinks(row.id),
+  };
+}
+
+/** The original service's `/get_report` bodies. */
+export function compatStateView(state: ReportState) {
+  switch (state.status) {
+    case 'running':
+      return { status: 'Running' as const, progress: state.progress };
+    case 'complete':
+      return { status: 'Complete' as const, url: state.url };
+    case 'failed':
+      return { status: 'Failed' as const, error: state.error };
+  }
+}
+
+const isoInstant = z.string().describe('ISO-8601 instant (UTC)');
+const statusEnum = z.enum(['queued', 'running', 'complete', 'failed']);
+const links = z.object({ self: z.string(), download: z.string() });
+
+const schemas = {
+  triggerBody: triggerBodySchema,
+  triggerAccepted: z.object({ id: z.string().regex(/^[0-9a-f]{32}$/), status: statusEnum, links }),
+  reportDetails: z.object({
+    id: z.string(),
+    status: statusEnum,
+    progress: z.number().min(0).max(1),
+    parameters: z.object({ as_of: isoInstant.nullable(), method: z.enum(['hourly', 'step']) }),
+    counts: z.object({ stores: z.number().int().nullable(), rows_skipped: z.number().int().nullable() }),
+    now_used: isoInstant.nullable(),
+    error: z.string().nullable(),
+    attempts: z.number().int(),
+    created_at: isoInstant,
+    started_at: isoInstant.nullable(),
+    finished_at: isoInstant.nullable(),
+    links,
+  }),
+  compatTrigger: z.object({ report_id: z.string().regex(/^[0-9a-f]{32}$/) }),
+  compatGetBody: z.object({ report_id: z.string().regex(/^[0-9a-f]{32}$/) }),
+  compatState: z.union([
+    z.object({ status: z.literal('Running'), progress: z.number().min(0).max(1) }),
+    z.object({ status: z.literal('Complete'), url: z.string().describe('presigned S3 GET URL') }),
+    z.object({ status: z.literal('Failed'), error: z.string() }),
+  ]),
+  problem: z.object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string(),
+  }),
+};
+
+export const openApiSchemas = Object.fromEntries(
+  Object.entries(schemas).map(([name, schema]) => [name, z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as SchemaObject]),
+) as Record<keyof typeof schemas, SchemaObject>;

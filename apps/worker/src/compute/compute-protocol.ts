@@ -1,0 +1,21 @@
+import type { ComputeRequest, ComputeResult, ComputeStage } from './report-computation';
+
+/** Messages between the worker's main thread and a compute thread (compute.thread.ts). */
+
+export interface ThreadSettings {
+  databaseUrl: string;
+  poolSettings: Record<string, unknown>;
+}
+
+export type ThreadRequest = ({ type: 'run'; runId: number } & ComputeRequest) | { type: 'close' };
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  code?: string;
+}
+
+export type ThreadMessage =
+  | { type: 'stage'; runId: number; stage: ComputeStage }
+  | { type: 'done'; runId: number; result: ComputeResult }
+  | { type: 'failed'; runId: number; error: SerializedError };

@@ -1,0 +1,95 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { createTempDatabase, dataSourceOptionsFromUrl, migrateUp, type TempDatabase } from '@store-uptime/db';
+import { loadFixture } from '../../../../test/e2e/support/fixture-data';
+import { SERVICES } from '../../../../test/e2e/support/test-services';
+import { ComputeAbortedError, InlineComputeRunner, ThreadComputeRunner } from './compute-runner';
+import type { ComputeStage } from './report-computation';
+
+/**
+ * The worker thread only exists compiled (dist/…/compute.thread.js); under ts-jest the worker
+ * computes inline. This spec runs the compiled thread against the inline path on the same
+ * database, building first when dist is missing or older than the sources it depends on.
+ */
+const ROOT = join(__dirname, '..', '..', '..', '..');
+const ENTRY = join(ROOT, 'dist', 'apps', 'worker', 'src', 'compute', 'compute.thread.js');
+const SOURCES = ['apps/worker/src/compute', 'libs/db/src', 'libs/uptime/src'].map((dir) => join(ROOT, dir));
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith('.ts') && !/\.(int-|e2e-)?spec\.ts$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureCompiledThread(): void {
+  const sourcesChanged = Math.max(...SOURCES.map(newestSource));
+  if (existsSync(ENTRY) && statSync(ENTRY).mtimeMs >= sourcesChanged) return;
+  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+describe('compute runners (worker thread vs inline)', () => {
+  let database: TempDatabase;
+  let dataSource: DataSource;
+  let threads: ThreadComputeRunner;
+
+  beforeAll(async () => {
+    ensureCompiledThread();
+    database = await createTempDatabase(SERVICES.postgres, 'uptime_thread');
+    dataSource = new DataSource(dataSourceOptionsFromUrl(database.url));
+    await dataSource.initialize();
+    await migrateUp(dataSource);
+    await loadFixture(database.url);
+    threads = new ThreadComputeRunner(ENTRY, { databaseUrl: database.url, poolSettings: { statement_timeout: 60_000 } });
+  });
+
+  afterAll(async () => {
+    await threads?.close();
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it.each([
+    [null, 'hourly'],
+    ['2023-01-24T12:00:00Z', 'step'],
+  ] as const)('computes in a thread exactly what it computes inline (as_of %s, %s)', async (asOf, method) => {
+    const stages: ComputeStage['stage'][] = [];
+    const inThread = await threads.run({ asOf, method }, (stage) => stages.push(stage.stage));
+    const inline = await new InlineComputeRunner(dataSource).run({ asOf, method }, () => undefined);
+
+    expect(stages).toEqual(['loaded', 'computed']);
+    expect(inThread.rows).toBe(8);
+    expect(inThread.nowUs).toBe(inline.nowUs);
+    expect(inThread.pollsRead).toBe(inline.pollsRead);
+    expect(inThread.columns.store_id).toEqual(inline.columns.store_id);
+    expect(Array.from(inThread.columns.uptime_last_week)).toEqual(Array.from(inline.columns.uptime_last_week));
+    expect(Array.from(inThread.columns.downtime_last_hour)).toEqual(Array.from(inline.columns.downtime_last_hour));
+  });
+
+  it('stops the thread when the run is aborted, and serves the next run with a new one', async () => {
+    const controller = new AbortController();
+    const running = threads.run({ asOf: null, method: 'hourly' }, () => undefined, controller.signal);
+    controller.abort('shutting down');
+    await expect(running).rejects.toBeInstanceOf(ComputeAbortedError);
+
+    const next = await threads.run({ asOf: null, method: 'hourly' }, () => undefined);
+    expect(next.rows).toBe(8);
+  });
+
+  it('reports a database failure as an error of the run', async () => {
+    const broken = new ThreadComputeRunner(ENTRY, {
+      databaseUrl: database.url.replace(/\/[^/]+$/, '/no_such_database_here'),
+      poolSettings: { connectionTimeoutMillis: 2_000 },
+    });
+    try {
+      await expect(broken.run({ asOf: null, method: 'hourly' }, () => undefined)).rejects.toThrow(/no_such_database_here/);
+    } finally {
+      await broken.close();
+    }
+  });
+});

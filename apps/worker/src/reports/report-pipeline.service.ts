@@ -1,0 +1,184 @@
+import { PassThrough } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
+import { UnrecoverableError } from 'bullmq';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import * as aq from 'arquero';
+import { writeReportCsv } from '@store-uptime/csv';
+import { isReportId, REPORT_METHODS, type ReportJobData, type ReportJobResult } from '@store-uptime/queue';
+import { describeS3Error, reportKey, type ReportStorage } from '@store-uptime/storage';
+import { ReportStatus } from '@store-uptime/db';
+import type { ComputeRunner } from '../compute/compute-runner';
+import type { ComputeResult } from '../compute/report-computation';
+import { WorkerMetrics } from '../metrics/worker-metrics';
+import { COMPUTE_RUNNER, REPORT_STORAGE, WORKER_METRICS } from '../tokens';
+import { ReportRecordsService } from './report-records.service';
+
+/** Progress reported at each stage (0…1), to the job (live) and to the reports row (durable). */
+export const PROGRESS = { started: 0.05, loaded: 0.4, computed: 0.8, uploaded: 0.95, complete: 1 } as const;
+
+type Stage = 'load' | 'compute' | 'upload' | 'record';
+
+const STAGE_TEXT: Record<Stage, string> = {
+  load: 'reading the data from PostgreSQL failed',
+  compute: 'computing the report failed',
+  upload: 'writing the CSV to S3 failed',
+  record: 'updating the report record failed',
+};
+
+/** A failure with a message fit for the client (stage + short cause, no stack, no internals). */
+export class ReportStageError extends Error {
+  override readonly name = 'ReportStageError';
+  constructor(
+    readonly stage: Stage,
+    cause: unknown,
+  ) {
+    super(`${STAGE_TEXT[stage]}: ${describeCause(stage, cause)}`.slice(0, 1_000), { cause });
+  }
+}
+
+function describeCause(stage: Stage, cause: unknown): string {
+  if (stage === 'upload') return describeS3Error(cause);
+  if (cause instanceof Error) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    return code && !cause.message.includes(code) ? `${cause.message} (${code})` : cause.message;
+  }
+  return String(cause);
+}
+
+/** What the pipeline needs from a BullMQ job; a plain object in unit tests. */
+export interface ReportJobContext {
+  data: ReportJobData;
+  /** 1 for the first run, 2 for the first retry… */
+  attempt: number;
+  updateProgress(progress: number): Promise<void>;
+  signal?: AbortSignal;
+}
+
+/**
+ * One report, start to finish: mark running → load the window and run the engine (in a thread)
+ * → stream the CSV to S3 → mark complete. Every stage moves the progress; every failure becomes
+ * a ReportStageError (retried by BullMQ) or an UnrecoverableError (parameters that can never work).
+ */
+@Injectable()
+export class ReportPipelineService {
+  constructor(
+    private readonly records: ReportRecordsService,
+    @Inject(REPORT_STORAGE) private readonly storage: ReportStorage,
+    @Inject(COMPUTE_RUNNER) private readonly compute: ComputeRunner,
+    @Inject(WORKER_METRICS) private readonly metrics: WorkerMetrics,
+    @InjectPinoLogger('ReportPipeline') private readonly logger: PinoLogger,
+  ) {}
+
+  async run(job: ReportJobContext): Promise<ReportJobResult> {
+    const { reportId, asOf, method } = validatePayload(job.data);
+    const log = { reportId, attempt: job.attempt };
+    const started = performance.now();
+
+    const row = await this.stage('record', () => this.records.find(reportId));
+    if (!row) throw new UnrecoverableError(`report ${reportId} does not exist in the reports table`);
+    if (row.status === ReportStatus.complete && row.s3Key) {
+      // A retry after the row was already written (e.g. the worker died right after): nothing to redo.
+      this.logger.info(log, 'report already complete; not recomputed');
+      return { s3Key: row.s3Key, storesCount: row.storesCount ?? 0, nowUsed: row.nowUsed?.toISOString() ?? null };
+    }
+
+    await this.stage('record', () => this.records.markRunning(reportId, PROGRESS.started));
+    await job.updateProgress(PROGRESS.started);
+    this.logger.info({ ...log, asOf, method, computeMode: this.compute.mode }, 'report started');
+
+    let loaded = false;
+    const progressWrites: Promise<unknown>[] = [];
+    const timer = this.metrics.stageTimer();
+    const result: ComputeResult = await this.compute
+      .run(
+        { asOf, method },
+        (stage) => {
+          if (stage.stage === 'loaded') {
+            loaded = true;
+            timer.done('load');
+            this.logger.info({ ...log, pollsRead: stage.pollsRead }, 'window loaded');
+            progressWrites.push(this.progress(job, PROGRESS.loaded));
+          } else {
+            timer.done('compute');
+            progressWrites.push(this.progress(job, PROGRESS.computed));
+          }
+        },
+        job.signal,
+      )
+      .catch((error: unknown) => {
+        if (job.signal?.aborted) throw error;
+        throw new ReportStageError(loaded ? 'compute' : 'load', error);
+      });
+    await Promise.all(progressWrites);
+    this.logger.info({ ...log, stores: result.rows, nowUs: result.nowUs, stats: result.stats }, 'report computed');
+
+    const key = reportKey(reportId);
+    await this.stage('upload', async () => {
+      await this.storage.ensureBucket();
+      await this.uploadCsv(key, result);
+    });
+    timer.done('upload');
+    await this.progress(job, PROGRESS.uploaded);
+
+    const nowUsed = result.nowUs === null ? null : new Date(result.nowUs / 1000);
+    await this.stage('record', () =>
+      this.records.markComplete(reportId, {
+        s3Key: key,
+        storesCount: result.rows,
+        // Rows were validated (and bad ones counted) at ingest; here only polls after `now` are left out.
+        rowsSkipped: result.stats.pollsAfterNow,
+        nowUsed,
+      }),
+    );
+    await job.updateProgress(PROGRESS.complete);
+    const seconds = (performance.now() - started) / 1000;
+    this.metrics.reportSeconds.observe(seconds);
+    this.logger.info({ ...log, key, seconds }, 'report complete');
+    return { s3Key: key, storesCount: result.rows, nowUsed: nowUsed?.toISOString() ?? null };
+  }
+
+  private async uploadCsv(key: string, result: ComputeResult): Promise<void> {
+    const table = aq.table(result.columns);
+    const body = new PassThrough();
+    // Both sides must settle: a failed upload stops reading (the writer then errors too) and vice versa.
+    const writing = writeReportCsv(table, body).catch((error: unknown) => {
+      body.destroy(error as Error);
+      throw error;
+    });
+    const uploading = this.storage.upload(key, body).catch((error: unknown) => {
+      body.destroy();
+      throw error;
+    });
+    const [written, uploaded] = await Promise.allSettled([writing, uploading]);
+    if (uploaded.status === 'rejected') throw uploaded.reason;
+    if (written.status === 'rejected') throw written.reason;
+  }
+
+  /** Progress to the job (what the API reads) and the row (durable); the row write is best effort. */
+  private async progress(job: ReportJobContext, value: number): Promise<void> {
+    await job.updateProgress(value);
+    await this.records.setProgress(job.data.reportId, value).catch((error: unknown) => {
+      this.logger.warn({ reportId: job.data.reportId, attempt: job.attempt, err: error }, 'could not record progress');
+    });
+  }
+
+  private async stage<T>(stage: Stage, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw error instanceof ReportStageError || error instanceof UnrecoverableError ? error : new ReportStageError(stage, error);
+    }
+  }
+}
+
+/** The payload is ours, but Redis is shared: anything malformed can never succeed, so it is not retried. */
+function validatePayload(data: ReportJobData): ReportJobData {
+  if (!data || !isReportId(data.reportId)) throw new UnrecoverableError('the job has no valid report id');
+  if (!(REPORT_METHODS as readonly string[]).includes(data.method)) {
+    throw new UnrecoverableError(`unknown method ${JSON.stringify(data.method)} (expected hourly or step)`);
+  }
+  if (data.asOf !== null && (typeof data.asOf !== 'string' || Number.isNaN(Date.parse(data.asOf)))) {
+    throw new UnrecoverableError('as_of is not a valid ISO-8601 instant');
+  }
+  return data;
+}

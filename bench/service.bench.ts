@@ -1,0 +1,224 @@
+/**
+ * `npm run bench:service`: the service on full-scale data (~1.8 M polls, 14 k stores).
+ *
+ *   1. trigger → Complete: POST /trigger_report, poll GET /get_report until Complete (median of
+ *      --runs, after one warm-up report); target ≤ 2.5 s;
+ *   2. status reads per second with p50/p99 (autocannon, --connections, --seconds) against
+ *      GET /get_report?report_id=… of a complete report and of a running (queued) one; target
+ *      ≥ 5,000 reads/s with p99 < 20 ms.
+ *
+ * Runs the built apps as separate processes (`node dist/apps/{api,worker}/src/main.js`, as in
+ * production) on this machine's PostgreSQL, Redis and S3, in a database, Redis prefix and bucket of
+ * its own that it removes afterwards. The poll file is generated once and cached (bench/full-scale-data.ts).
+ *
+ *   npm run build && npm run bench:service [-- --runs 5 --seconds 10 --connections 50]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { openSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { Queue } from 'bullmq';
+import { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { createTempDatabase, dataSourceOptionsFromUrl, ingestFiles, migrateUp } from '@store-uptime/db';
+import { QUEUES, workerConnection } from '@store-uptime/queue';
+import { ReportStorage } from '@store-uptime/storage';
+import { fullScalePolls, REPO_ROOT, SAMPLE_HOURS, SAMPLE_TIMEZONES } from './full-scale-data';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    'log-level': { type: 'string', default: 'info' },
+    /** Keep the apps' JSON logs in <dir>/{api,worker}.log (default: discarded). */
+    'log-dir': { type: 'string' },
+  },
+});
+
+const SERVICES = {
+  postgres: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  redis: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+  s3Endpoint: process.env.BENCH_S3_ENDPOINT ?? 'http://127.0.0.1:7480',
+  s3AccessKey: process.env.BENCH_S3_ACCESS_KEY_ID ?? 'testak',
+  s3Secret: process.env.BENCH_S3_SECRET_ACCESS_KEY ?? 'testsecret',
+};
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+function startApp(name: 'api' | 'worker', env: Record<string, string>): ChildProcess {
+  // Logs are produced either way (their cost is part of the measurement); kept only on request.
+  const logDir = values['log-dir'];
+  const stdout = logDir ? openSync(join(logDir, `${name}.log`), 'w') : 'ignore';
+  const child = spawn(process.execPath, [join(REPO_ROOT, `dist/apps/${name}/src/main.js`)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', stdout, 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM') process.stderr.write(`${name} exited (${code ?? signal})\n`);
+  });
+  return child;
+}
+
+async function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms`);
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await Promise.race([once(child, 'exit'), sleep(15_000).then(() => child.kill('SIGKILL'))]);
+}
+
+async function triggerToComplete(api: string): Promise<{ seconds: number; id: string }> {
+  const started = performance.now();
+  const trigger = await fetch(`${api}/trigger_report`, { method: 'POST' });
+  if (trigger.status !== 200) throw new Error(`trigger answered ${trigger.status}: ${await trigger.text()}`);
+  const { report_id: id } = (await trigger.json()) as { report_id: string };
+  for (;;) {
+    const body = (await (await fetch(`${api}/get_report?report_id=${id}`)).json()) as { status: string; error?: string };
+    if (body.status === 'Complete') return { seconds: (performance.now() - started) / 1000, id };
+    if (body.status === 'Failed') throw new Error(`report failed: ${body.error}`);
+    // A client polling every 20 ms; the measured time is at most this much late.
+    await sleep(20);
+  }
+}
+
+async function statusReads(url: string, label: string): Promise<void> {
+  const result = await autocannon({
+    url,
+    connections: Number(values.connections),
+    duration: Number(values.seconds),
+  });
+  const ok = result['2xx'];
+  const errors = result.non2xx + result.errors + result.timeouts;
+  console.log(
+    `status reads (${label}): ${Math.round(result.requests.average).toLocaleString('en-US')} req/s, ` +
+      `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms ` +
+      `(${ok.toLocaleString('en-US')} ok, ${errors} errors; ${values.connections} connections, ${values.seconds} s)`,
+  );
+}
+
+async function main(): Promise<void> {
+  const run = randomBytes(4).toString('hex');
+  const polls = fullScalePolls();
+  const database = await createTempDatabase(SERVICES.postgres, 'uptime_bench');
+  const prefix = `bench-${run}`;
+  const bucket = `su-bench-${run}`;
+  const children: ChildProcess[] = [];
+  try {
+    const dataSource = new DataSource(dataSourceOptionsFromUrl(database.url));
+    await dataSource.initialize();
+    await migrateUp(dataSource);
+    await dataSource.destroy();
+    const pool = new Pool({ connectionString: database.url });
+    let started = performance.now();
+    const ingest = await ingestFiles(pool, { polls, hours: SAMPLE_HOURS, timezones: SAMPLE_TIMEZONES });
+    await pool.end();
+    const loaded = ingest.files.map((file) => `${file.rowsLoaded.toLocaleString('en-US')} ${file.kind}`).join(', ');
+    console.log(`data: ${polls}; ingested ${loaded} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+    const [apiPort, workerPort] = [await freePort(), await freePort()];
+    const env = {
+      LOG_LEVEL: values['log-level']!,
+      DATABASE_URL: database.url,
+      REDIS_URL: SERVICES.redis,
+      REDIS_PREFIX: prefix,
+      S3_ENDPOINT: SERVICES.s3Endpoint,
+      S3_REGION: 'us-east-1',
+      S3_BUCKET: bucket,
+      S3_ACCESS_KEY_ID: SERVICES.s3AccessKey,
+      S3_SECRET_ACCESS_KEY: SERVICES.s3Secret,
+      S3_FORCE_PATH_STYLE: 'true',
+      PORT: String(apiPort),
+      WORKER_PORT: String(workerPort),
+      TRIGGER_RATE_LIMIT: '0',
+    };
+    started = performance.now();
+    children.push(startApp('api', env), startApp('worker', env));
+    const api = `http://127.0.0.1:${apiPort}`;
+    await Promise.all([waitReady(`${api}/health/ready`), waitReady(`http://127.0.0.1:${workerPort}/health/ready`)]);
+    console.log(`api and worker ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+    const warmUp = await triggerToComplete(api);
+    console.log(`warm-up report: ${warmUp.seconds.toFixed(2)} s`);
+    const runs = [];
+    for (let i = 0; i < Number(values.runs); i++) runs.push(await triggerToComplete(api));
+    const seconds = runs.map((r) => r.seconds);
+    console.log(
+      `trigger → Complete: median ${median(seconds).toFixed(2)} s, min ${Math.min(...seconds).toFixed(2)} s, ` +
+        `max ${Math.max(...seconds).toFixed(2)} s over ${seconds.length} reports (target ≤ 2.5 s)`,
+    );
+
+    // The report is real: download it and count its rows.
+    const last = runs[runs.length - 1]!;
+    const { url } = (await (await fetch(`${api}/get_report?report_id=${last.id}`)).json()) as { url: string };
+    const csv = await (await fetch(url)).text();
+    console.log(`last report: ${csv.trim().split('\n').length - 1} stores, ${csv.length.toLocaleString('en-US')} bytes`);
+
+    await statusReads(`${api}/get_report?report_id=${last.id}`, 'Complete');
+
+    // A report in flight: pause the queue so the job waits, read its status, then let it go.
+    const queue = new Queue(QUEUES.reports, { connection: workerConnection(SERVICES.redis), prefix });
+    await queue.pause();
+    const pending = (await (await fetch(`${api}/trigger_report`, { method: 'POST' })).json()) as { report_id: string };
+    await statusReads(`${api}/get_report?report_id=${pending.report_id}`, 'Running');
+    await queue.resume();
+    await queue.close();
+  } finally {
+    for (const child of children) await stop(child);
+    const cleanupQueue = new Queue(QUEUES.reports, { connection: workerConnection(SERVICES.redis), prefix });
+    await cleanupQueue.obliterate({ force: true }).catch(() => undefined);
+    await cleanupQueue.close();
+    await emptyBucket(bucket);
+    await database.drop();
+  }
+}
+
+async function emptyBucket(bucket: string): Promise<void> {
+  const storage = new ReportStorage({
+    endpoint: SERVICES.s3Endpoint,
+    region: 'us-east-1',
+    bucket,
+    accessKeyId: SERVICES.s3AccessKey,
+    secretAccessKey: SERVICES.s3Secret,
+    forcePathStyle: true,
+  });
+  const { ListObjectsV2Command, DeleteObjectCommand, DeleteBucketCommand } = await import('@aws-sdk/client-s3');
+  try {
+    const listed = await storage.client.send(new ListObjectsV2Command({ Bucket: bucket }));
+    for (const object of listed.Contents ?? []) await storage.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: object.Key! }));
+    await storage.client.send(new DeleteBucketCommand({ Bucket: bucket }));
+  } catch {
+    // no bucket: nothing ran
+  } finally {
+    storage.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
