@@ -10,3 +10,4 @@ export * from './copy-binary';
 export * from './report-window';
 export * from './ingest/input-tables';
 export * from './ingest/ingest';
+export * from './ingest/bulk-load';

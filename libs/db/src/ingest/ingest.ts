@@ -9,6 +9,7 @@ import { format } from 'fast-csv';
 import { type CsvBatch, InputFileError, readCsvBatches, resolveHeader } from '@store-uptime/csv';
 import { type PgSource, withPgClient } from '../pg-source';
 import { BinaryCopyWriter } from './binary-copy-writer';
+import { dropKeysAndIndexes } from './bulk-load';
 import { uncompressedSize } from './input-size';
 import { INPUT_TABLE_ORDER, INPUT_TABLES, IngestSkipReason, type InputKind, type InputTable } from './input-tables';
 
@@ -248,33 +249,6 @@ async function loadTable(
   for (const statement of rebuild) await client.query(statement);
   result.seconds = { copy: (rebuildStarted - copyStarted) / 1000, rebuild: (performance.now() - rebuildStarted) / 1000 };
   return result;
-}
-
-/**
- * Drops the table's primary/unique keys and plain indexes and returns the statements that
- * recreate them exactly as the migrations made them (read back from the catalog, so a later
- * migration's index is rebuilt too).
- */
-async function dropKeysAndIndexes(client: PoolClient, table: string): Promise<string[]> {
-  const constraints = await client.query<{ name: string; definition: string }>(
-    `SELECT conname AS name, pg_get_constraintdef(oid) AS definition
-       FROM pg_constraint WHERE conrelid = $1::regclass AND contype IN ('p', 'u') ORDER BY conname`,
-    [table],
-  );
-  const indexes = await client.query<{ name: string; definition: string }>(
-    `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
-       FROM pg_index i
-      WHERE i.indrelid = $1::regclass
-        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
-      ORDER BY 1`,
-    [table],
-  );
-  for (const { name } of constraints.rows) await client.query(`ALTER TABLE ${table} DROP CONSTRAINT "${name}"`);
-  for (const { name } of indexes.rows) await client.query(`DROP INDEX ${name}`);
-  return [
-    ...constraints.rows.map(({ name, definition }) => `ALTER TABLE ${table} ADD CONSTRAINT "${name}" ${definition}`),
-    ...indexes.rows.map(({ definition }) => definition),
-  ];
 }
 
 /** The file's valid rows as binary COPY data, in pieces; counts and reports what it skips on the way. */
