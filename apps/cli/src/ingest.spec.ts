@@ -27,13 +27,19 @@ describe('parseIngestArgs', () => {
 
 describe('renderProgressBar', () => {
   it('draws the fraction as a bar with the row count', () => {
-    expect(renderProgressBar({ kind: 'polls', path: 'p', rowsRead: 845_112, fraction: 0.47 }, 80)).toBe(
+    expect(renderProgressBar({ kind: 'polls', path: 'p', phase: 'reading', rowsRead: 845_112, fraction: 0.47 }, 80)).toBe(
       'polls         845,112 rows [###################.....................]  47%',
     );
   });
 
+  it('says when the rows are in and the indexes are being built', () => {
+    expect(renderProgressBar({ kind: 'polls', path: 'p', phase: 'indexing', rowsRead: 9, fraction: 1 }, 80)).toBe(
+      'polls               9 rows, building the key and indexes…',
+    );
+  });
+
   it('shows only the count when the size is unknown', () => {
-    expect(renderProgressBar({ kind: 'hours', path: 'h', rowsRead: 12, fraction: null }, 80)).toBe('hours              12 rows');
+    expect(renderProgressBar({ kind: 'hours', path: 'h', phase: 'reading', rowsRead: 12, fraction: null }, 80)).toBe('hours              12 rows');
   });
 });
 
@@ -49,21 +55,27 @@ describe('ProgressReporter', () => {
     const reporter = new ProgressReporter(stream, () => now);
     for (let rows = 1; rows <= 10; rows++) {
       now += 400;
-      reporter.update({ kind: 'polls', path: 'p', rowsRead: rows * 1000, fraction: rows / 10 });
+      reporter.update({ kind: 'polls', path: 'p', phase: 'reading', rowsRead: rows * 1000, fraction: rows / 10 });
     }
-    expect(writes).toEqual(['ingest: polls: 3,000 rows read (~30%)\n', 'ingest: polls: 6,000 rows read (~60%)\n', 'ingest: polls: 9,000 rows read (~90%)\n']);
+    reporter.update({ kind: 'polls', path: 'p', phase: 'indexing', rowsRead: 10_000, fraction: 1 });
+    expect(writes).toEqual([
+      'ingest: polls: 3,000 rows read (~30%)\n',
+      'ingest: polls: 6,000 rows read (~60%)\n',
+      'ingest: polls: 9,000 rows read (~90%)\n',
+      'ingest: polls: 10,000 rows read; building the key and indexes\n',
+    ]);
   });
 
   it('redraws one line in place on a terminal and clears it at the end', () => {
     const { writes, stream } = fakeStream(true);
     let now = 1000;
     const reporter = new ProgressReporter(stream, () => now);
-    reporter.update({ kind: 'polls', path: 'p', rowsRead: 10, fraction: 0.5 });
+    reporter.update({ kind: 'polls', path: 'p', phase: 'reading', rowsRead: 10, fraction: 0.5 });
     now += 50;
-    reporter.update({ kind: 'polls', path: 'p', rowsRead: 20, fraction: 0.6 }); // too soon: skipped
+    reporter.update({ kind: 'polls', path: 'p', phase: 'reading', rowsRead: 20, fraction: 0.6 }); // too soon: skipped
     reporter.done();
     expect(writes).toHaveLength(2);
-    expect(writes[0].startsWith('\rpolls')).toBe(true);
+    expect(writes[0].startsWith('\r\x1b[Kpolls')).toBe(true);
     expect(writes[1]).toBe('\r\x1b[K');
   });
 });

@@ -74,16 +74,20 @@ export class ProgressReporter {
   }
 
   update(progress: IngestProgress): void {
+    const time = this.now();
+    const indexing = progress.phase === 'indexing';
     if (this.out.isTTY) {
-      const time = this.now();
-      if (time - this.lastDraw < 100) return;
+      if (time - this.lastDraw < 100 && !indexing) return;
       this.lastDraw = time;
-      this.out.write(`\r${renderProgressBar(progress, this.out.columns ?? 80)}`);
+      this.out.write(`\r\x1b[K${renderProgressBar(progress, this.out.columns ?? 80)}`);
       return;
     }
-    const time = this.now();
-    if (time - this.lastLine < 1000) return;
+    if (time - this.lastLine < 1000 && !indexing) return;
     this.lastLine = time;
+    if (indexing) {
+      this.out.write(`ingest: ${progress.kind}: ${formatCount(progress.rowsRead)} rows read; building the key and indexes\n`);
+      return;
+    }
     const percent = progress.fraction === null ? '' : ` (~${Math.round(progress.fraction * 100)}%)`;
     this.out.write(`ingest: ${progress.kind}: ${formatCount(progress.rowsRead)} rows read${percent}\n`);
   }
@@ -96,6 +100,7 @@ export class ProgressReporter {
 
 export function renderProgressBar(progress: IngestProgress, columns: number): string {
   const label = `${progress.kind.padEnd(9)} ${formatCount(progress.rowsRead).padStart(11)} rows`;
+  if (progress.phase === 'indexing') return `${label}, building the key and indexes…`;
   if (progress.fraction === null) return label;
   const percent = `${String(Math.floor(progress.fraction * 100)).padStart(3)}%`;
   const width = Math.max(10, Math.min(40, columns - label.length - percent.length - 6));

@@ -39,6 +39,7 @@ export interface ReportWindow {
 
 /** Tables the loader reads; locked together so a concurrent `ingest --replace` is seen whole or not at all. */
 const INPUT_TABLES = 'store_status, business_hours, store_timezones';
+const LOCK_TIMEOUT = '2min';
 
 export async function loadReportWindow(source: PgSource, options: ReportWindowOptions = {}): Promise<ReportWindow> {
   return withPgClient(source, async (client) => {
@@ -48,6 +49,9 @@ export async function loadReportWindow(source: PgSource, options: ReportWindowOp
     // see an empty table. Waiting for the lock first means we see the old data or the new.
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     try {
+      // A replace holds its exclusive lock for seconds; a lock held far longer means something is
+      // stuck, and failing (so the job is retried later) beats a report that never ends.
+      await client.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
       await client.query(`LOCK TABLE ${INPUT_TABLES} IN ACCESS SHARE MODE`);
       const nowUs = options.asOf ? dateToMicros(options.asOf) : await latestPollUs(client);
       const stores = new StringDictionary();

@@ -52,6 +52,8 @@ export interface IngestOptions {
 export interface IngestProgress {
   kind: InputKind;
   path: string;
+  /** `indexing`: all rows are in; the key and indexes are being rebuilt (bulk mode). */
+  phase: 'reading' | 'indexing';
   rowsRead: number;
   /** 0…1, estimated from bytes; null when the size is unknown. */
   fraction: number | null;
@@ -246,6 +248,7 @@ async function loadTable(
   const copyStarted = performance.now();
   await pipeline(Readable.from(copyChunks(input, result, options, rejects)), copy);
   const rebuildStarted = performance.now();
+  if (rebuild.length > 0) options.onProgress?.({ kind: spec.kind, path, phase: 'indexing', rowsRead: result.rowsRead, fraction: 1 });
   for (const statement of rebuild) await client.query(statement);
   result.seconds = { copy: (rebuildStarted - copyStarted) / 1000, rebuild: (performance.now() - rebuildStarted) / 1000 };
   return result;
@@ -282,6 +285,7 @@ async function* copyChunks(
     options.onProgress?.({
       kind: spec.kind,
       path,
+      phase: 'reading',
       rowsRead: result.rowsRead,
       fraction: totalBytes ? Math.min(bytesSeen / totalBytes, 0.99) : null,
     });
