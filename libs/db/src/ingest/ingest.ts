@@ -113,18 +113,20 @@ export async function ingestFiles(source: PgSource, files: IngestFiles, options:
   const inputs = await openInputs(files);
   try {
     const rejects = options.rejectsPath ? await RejectsWriter.open(options.rejectsPath) : null;
+    let committed = false;
     try {
       const warnings: string[] = [];
       const results = await withPgClient(source, async (client) => {
         const loaded = await loadInTransaction(client, inputs, options, rejects);
+        committed = true;
         warnings.push(...(await vacuumAnalyze(client, loaded.map((file) => file.table))));
         return loaded;
       });
-      await rejects?.close();
+      await rejects?.close().catch((error: Error) => warnings.push(`the rejects file may be incomplete: ${error.message}`));
       return { ...summarise(results), warnings };
     } catch (error) {
       // Nothing was committed, so a half-written rejects file would only mislead.
-      if (rejects && options.rejectsPath) {
+      if (!committed && rejects && options.rejectsPath) {
         await rejects.close().catch(() => undefined);
         await rm(options.rejectsPath, { force: true }).catch(() => undefined);
       }
