@@ -1,0 +1,215 @@
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { freePort, httpRequest, REPO_ROOT, sleep, startApp, waitForHttpOk, type HttpAnswer, type ManagedProcess } from '../../../scripts/faults/processes';
+
+/**
+ * Shared pieces of the fault-injection, load, fuzz and security specs: the built apps as child
+ * processes, report polling over HTTP, a lock that holds a report in the middle of its run, and
+ * the measurements docs/reliability.md quotes.
+ */
+
+const SOURCE_DIRS = ['apps', 'libs'].map((dir) => join(REPO_ROOT, dir));
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith('.ts') && !/\.(int-|e2e-)?spec\.ts$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The suite runs the compiled apps (CI builds before `npm test`). Locally, build when dist is
+ * missing or older than the sources, so a test never exercises stale code.
+ */
+export function ensureBuilt(): void {
+  const entries = ['api', 'worker'].map((app) => join(REPO_ROOT, 'dist', 'apps', app, 'src', 'main.js'));
+  const built = entries.every(existsSync) ? Math.min(...entries.map((entry) => statSync(entry).mtimeMs)) : 0;
+  if (built >= Math.max(...SOURCE_DIRS.map(newestSource))) return;
+  execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+}
+
+export interface RunningApi {
+  process: ManagedProcess;
+  url: string;
+}
+
+export interface RunningWorker {
+  process: ManagedProcess;
+  url: string;
+}
+
+export async function startApi(env: Record<string, string>, label = 'api'): Promise<RunningApi> {
+  const port = await freePort();
+  const process = startApp('api', { ...env, PORT: String(port) }, label);
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttpOk(`${url}/health/live`, process);
+  return { process, url };
+}
+
+export async function startWorker(env: Record<string, string>, label = 'worker'): Promise<RunningWorker> {
+  const port = await freePort();
+  const process = startApp('worker', { ...env, WORKER_PORT: String(port) }, label);
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttpOk(`${url}/health/live`, process);
+  return { process, url };
+}
+
+export interface Answer extends HttpAnswer {
+  body: Record<string, unknown>;
+  /** Milliseconds from sending to the complete answer. */
+  ms: number;
+}
+
+export async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  const started = performance.now();
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const answer = await httpRequest(url, {
+    method,
+    headers: payload === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    body: payload,
+  });
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = answer.text ? (JSON.parse(answer.text) as Record<string, unknown>) : {};
+  } catch {
+    // not JSON (HTML, plain text)
+  }
+  return { ...answer, body: parsed, ms: performance.now() - started };
+}
+
+export async function trigger(api: string): Promise<string> {
+  const answer = await call('POST', `${api}/trigger_report`);
+  if (answer.status !== 200) throw new Error(`trigger answered ${answer.status}: ${answer.text}`);
+  return answer.body.report_id as string;
+}
+
+export type CompatStatus = { status: 'Running'; progress: number } | { status: 'Complete'; url: string } | { status: 'Failed'; error: string };
+
+export async function reportStatus(api: string, id: string): Promise<CompatStatus> {
+  const answer = await call('GET', `${api}/get_report?report_id=${id}`);
+  if (answer.status !== 200) throw new Error(`get_report answered ${answer.status}: ${answer.text}`);
+  return answer.body as unknown as CompatStatus;
+}
+
+/** Polls until every report is Complete or Failed; throws at the deadline naming those still running. */
+export async function waitFinished(api: string, ids: string[], timeoutMs: number, everyMs = 200): Promise<Map<string, CompatStatus>> {
+  const finished = new Map<string, CompatStatus>();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const id of ids) {
+      if (finished.has(id)) continue;
+      const status = await reportStatus(api, id).catch(() => null);
+      if (status && status.status !== 'Running') finished.set(id, status);
+    }
+    if (finished.size === ids.length) return finished;
+    if (Date.now() > deadline) {
+      const open = ids.filter((id) => !finished.has(id));
+      throw new Error(`${open.length} of ${ids.length} reports still not finished after ${timeoutMs} ms: ${open.slice(0, 5).join(', ')}`);
+    }
+    await sleep(everyMs);
+  }
+}
+
+/** Polls `read` until `done` holds; throws at the deadline with the last value. */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number, what: string, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      last = await read();
+      if (done(last)) return last;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${what}: not within ${timeoutMs} ms (last: ${JSON.stringify(last)}${lastError ? `, error: ${String(lastError)}` : ''})`);
+    }
+    await sleep(everyMs);
+  }
+}
+
+/**
+ * Holds a report in the middle of its run, deterministically: an ACCESS EXCLUSIVE lock on the
+ * poll table makes the worker's window read (it takes ACCESS SHARE first, report-window.ts) wait
+ * inside the compute step, with the job active and its lock renewed, until `release()`.
+ */
+export async function holdInputTables(databaseUrl: string): Promise<{ release(): Promise<void> }> {
+  const client = new Client({ connectionString: databaseUrl });
+  client.on('error', () => undefined); // the server may go away under the lock (PostgreSQL fault test)
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query('LOCK TABLE store_status IN ACCESS EXCLUSIVE MODE');
+  let released = false;
+  return {
+    release: async () => {
+      if (released) return;
+      released = true;
+      await client.query('ROLLBACK').catch(() => undefined);
+      await client.end().catch(() => undefined);
+    },
+  };
+}
+
+/** Sessions of `databaseUrl`'s database waiting for a lock (a worker held by holdInputTables). */
+export async function lockWaiters(databaseUrl: string): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+    );
+    return rows[0]!.n;
+  } finally {
+    await client.end();
+  }
+}
+
+export interface ReportRow {
+  id: string;
+  status: string;
+  error: string | null;
+  attempts: number;
+  s3_key: string | null;
+}
+
+export async function reportRows(databaseUrl: string): Promise<ReportRow[]> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<ReportRow>('SELECT id, status, error, attempts, s3_key FROM reports ORDER BY created_at');
+    return rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Waits until the worker logged that it started `reportId` (pino JSON line). */
+export function waitReportStarted(worker: ManagedProcess, reportId: string, timeoutMs = 20_000): Promise<void> {
+  return worker.waitFor(
+    (lines) => lines.some((line) => line.includes(reportId) && line.includes('"msg":"report started"')),
+    timeoutMs,
+    `"report started" for ${reportId}`,
+  );
+}
+
+export function loggedReportStarted(worker: ManagedProcess, reportId: string): boolean {
+  return worker.lines.some((line) => line.includes(reportId) && line.includes('"msg":"report started"'));
+}
+
+/**
+ * Figures for docs/reliability.md: with FAULTS_MEASUREMENTS=<file> every measurement is appended
+ * there as a JSON line (`npm run test:faults` leaves it off; the doc says how it was measured).
+ */
+export function recordMeasurement(fault: string, figures: Record<string, unknown>): void {
+  const file = process.env.FAULTS_MEASUREMENTS;
+  if (!file) return;
+  appendFileSync(file, `${JSON.stringify({ fault, ...figures, at: new Date().toISOString() })}\n`);
+}
+
+export { sleep };
