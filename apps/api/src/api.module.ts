@@ -81,7 +81,7 @@ export class ApiModule {
           inject: [ConfigService],
           useFactory: (config: ConfigService<ApiEnv, true>) => ({
             ...dataSourceOptionsFromUrl(config.get('DATABASE_URL', { infer: true }), { poolSize: 10 }),
-            extra: pgPoolSettings(validated!),
+            extra: pgPoolSettings(validated!, { clientReadTimeout: true }),
             retryAttempts: 3,
             retryDelay: 2_000,
           }),

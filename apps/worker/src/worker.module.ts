@@ -77,7 +77,8 @@ export class WorkerModule {
             const env = validated!;
             return {
               ...dataSourceOptionsFromUrl(config.get('DATABASE_URL', { infer: true }), { poolSize: 4 }),
-              extra: pgPoolSettings(env),
+              // No client read timeout: this pool also runs the window loader's COPY (inline mode).
+              extra: pgPoolSettings(env, { statementTimeoutMs: WINDOW_STATEMENT_TIMEOUT_MS }),
               // Fail the boot after ~10 s rather than retrying for half a minute: Kubernetes restarts us.
               retryAttempts: 3,
               retryDelay: 2_000,
@@ -117,7 +118,7 @@ export class WorkerModule {
             if (!entry) return new InlineComputeRunner(dataSource);
             const runner = new ThreadComputeRunner(entry, {
               databaseUrl: env.DATABASE_URL,
-              poolSettings: pgPoolSettings(env, WINDOW_STATEMENT_TIMEOUT_MS),
+              poolSettings: pgPoolSettings(env, { statementTimeoutMs: WINDOW_STATEMENT_TIMEOUT_MS }),
             });
             runner.warmUp(env.WORKER_CONCURRENCY);
             return runner;

@@ -21,12 +21,18 @@ export function s3SettingsFromEnv(env: SharedEnv) {
 /**
  * node-postgres pool settings (TypeORM's `extra`). Every connect and statement has a deadline so
  * a PostgreSQL outage surfaces as an error (API: 503; worker: a retried attempt), never a hang.
+ *
+ * `clientReadTimeout` adds pg's client-side `query_timeout`. Only for pools that never run COPY:
+ * pg arms that timer for a COPY stream (pg-copy-streams) too but never clears it, and when it
+ * fires after the COPY has finished it throws an uncaught TypeError (seen with the window loader),
+ * killing the process or thread. Server-side `statement_timeout` covers COPY safely.
  */
-export function pgPoolSettings(env: SharedEnv, statementTimeoutMs = env.DB_TIMEOUT_MS) {
+export function pgPoolSettings(env: SharedEnv, options: { statementTimeoutMs?: number; clientReadTimeout?: boolean } = {}) {
+  const statementTimeoutMs = options.statementTimeoutMs ?? env.DB_TIMEOUT_MS;
   return {
     connectionTimeoutMillis: env.DB_TIMEOUT_MS,
     statement_timeout: statementTimeoutMs,
-    query_timeout: statementTimeoutMs + 1_000,
+    ...(options.clientReadTimeout ? { query_timeout: statementTimeoutMs + 1_000 } : {}),
     // Detect a peer that vanished (PostgreSQL host lost) instead of waiting on a dead socket.
     keepAlive: true,
   };

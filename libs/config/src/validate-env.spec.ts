@@ -1,3 +1,4 @@
+import { pgPoolSettings } from './derived';
 import { EnvValidationError, validateApiEnv, validateWorkerEnv } from './validate-env';
 
 const minimal = {
@@ -99,5 +100,18 @@ describe('validateWorkerEnv', () => {
 
   it('rejects a zero concurrency', () => {
     expect(problemsOf(() => validateWorkerEnv({ ...minimal, WORKER_CONCURRENCY: '0' })).join('\n')).toMatch(/WORKER_CONCURRENCY/);
+  });
+});
+
+describe('pgPoolSettings', () => {
+  const env = validateWorkerEnv(minimal);
+
+  it('gives every connect and statement a deadline', () => {
+    expect(pgPoolSettings(env)).toMatchObject({ connectionTimeoutMillis: 5_000, statement_timeout: 5_000 });
+  });
+
+  it("leaves pg's client read timeout out unless asked (it breaks COPY streams)", () => {
+    expect(pgPoolSettings(env, { statementTimeoutMs: 60_000 })).not.toHaveProperty('query_timeout');
+    expect(pgPoolSettings(env, { clientReadTimeout: true })).toMatchObject({ query_timeout: 6_000 });
   });
 });

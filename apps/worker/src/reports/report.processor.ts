@@ -70,6 +70,7 @@ export class ReportProcessor extends WorkerHost implements OnApplicationBootstra
       if (this.shuttingDown && (signal?.aborted || error instanceof ComputeAbortedError)) {
         // Past the drain deadline: give the job back untouched (no attempt used) for another worker.
         await this.records.markRequeued(job.data.reportId).catch(() => undefined);
+        await job.updateProgress(0);
         await job.moveToWait(token);
         this.metrics.jobs.labels('requeued').inc();
         this.logger.warn(log, 'worker shutting down: report handed back to the queue');

@@ -1,0 +1,169 @@
+import type { Readable } from 'node:stream';
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { ConfigService } from '@nestjs/config';
+import type { PinoLogger } from 'nestjs-pino';
+import type { ReportEntity } from '@store-uptime/db';
+import type { WorkerEnv } from '@store-uptime/config';
+import type { ReportStorage } from '@store-uptime/storage';
+import type { ComputeRunner } from '../compute/compute-runner';
+import type { ComputeResult, ComputeStage } from '../compute/report-computation';
+import { WorkerMetrics } from '../metrics/worker-metrics';
+import { ReportPipelineService, ReportStageError } from './report-pipeline.service';
+import type { ReportRecordsService } from './report-records.service';
+import { ReportProcessor } from './report.processor';
+
+const ID = '0123456789abcdef0123456789abcdef';
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as PinoLogger;
+
+function computeResult(): ComputeResult {
+  return {
+    columns: {
+      store_id: ['a', 'b'],
+      uptime_last_hour: Float64Array.of(60, 12.5),
+      uptime_last_day: Float64Array.of(24, 1),
+      uptime_last_week: Float64Array.of(168, 2),
+      downtime_last_hour: Float64Array.of(0, 47.5),
+      downtime_last_day: Float64Array.of(0, 23),
+      downtime_last_week: Float64Array.of(0, 166),
+    },
+    rows: 2,
+    nowUs: Date.parse('2023-01-25T18:00:00Z') * 1000,
+    pollsRead: 10,
+    stats: { stores: 2, pollsRead: 10, pollsAfterNow: 0, zonesMissing: 0, zonesInvalid: {} },
+  };
+}
+
+function setup(options: { row?: Partial<ReportEntity> | null; upload?: (key: string, body: Readable) => Promise<void> } = {}) {
+  const calls: string[] = [];
+  const uploads: Record<string, string> = {};
+  const row = options.row === undefined ? { id: ID, status: 'queued' as const, s3Key: null } : options.row;
+  const records = {
+    find: async () => row,
+    markRunning: async (_id: string, progress: number) => void calls.push(`running ${progress}`),
+    setProgress: async (_id: string, progress: number) => void calls.push(`progress ${progress}`),
+    markComplete: async (_id: string, outcome: object) => void calls.push(`complete ${JSON.stringify(outcome)}`),
+    markRetrying: async (_id: string, error: string) => void calls.push(`retrying ${error}`),
+    markFailed: async (_id: string, error: string) => {
+      calls.push(`failed ${error}`);
+      return true;
+    },
+    markRequeued: async () => void calls.push('requeued'),
+  } as unknown as ReportRecordsService;
+  const storage = {
+    ensureBucket: async () => undefined,
+    upload:
+      options.upload ??
+      (async (key: string, body: Readable) => {
+        let text = '';
+        for await (const chunk of body) text += String(chunk);
+        uploads[key] = text;
+      }),
+  } as unknown as ReportStorage;
+  const compute: ComputeRunner = {
+    mode: 'inline',
+    run: async (_request, onStage: (stage: ComputeStage) => void) => {
+      onStage({ stage: 'loaded', pollsRead: 10 });
+      onStage({ stage: 'computed', rows: 2 });
+      return computeResult();
+    },
+    close: async () => undefined,
+  };
+  const pipeline = new ReportPipelineService(records, storage, compute, new WorkerMetrics(), silent);
+  const jobProgress: number[] = [];
+  const context = (data: object = { reportId: ID, asOf: null, method: 'hourly' }, attempt = 1) => ({
+    data: data as never,
+    attempt,
+    updateProgress: async (progress: number) => void jobProgress.push(progress),
+  });
+  return { pipeline, records, calls, uploads, jobProgress, context };
+}
+
+describe('ReportPipelineService', () => {
+  it('records each transition, reports progress at each stage and streams the CSV to reports/<id>.csv', async () => {
+    const { pipeline, calls, uploads, jobProgress, context } = setup();
+    const result = await pipeline.run(context());
+
+    expect(result).toEqual({ s3Key: `reports/${ID}.csv`, storesCount: 2, nowUsed: '2023-01-25T18:00:00.000Z' });
+    expect(jobProgress).toEqual([0.05, 0.4, 0.8, 0.95, 1]);
+    expect(calls[0]).toBe('running 0.05');
+    expect(calls).toContain('progress 0.4');
+    expect(calls.at(-1)).toBe(
+      `complete ${JSON.stringify({ s3Key: `reports/${ID}.csv`, storesCount: 2, rowsSkipped: 0, nowUsed: new Date('2023-01-25T18:00:00Z') })}`,
+    );
+    expect(uploads[`reports/${ID}.csv`]).toBe(
+      'store_id,uptime_last_hour,uptime_last_day,uptime_last_week,downtime_last_hour,downtime_last_day,downtime_last_week\n' +
+        'a,60.00,24.00,168.00,0.00,0.00,0.00\n' +
+        'b,12.50,1.00,2.00,47.50,23.00,166.00\n',
+    );
+  });
+
+  it('names the upload stage in the failure when S3 rejects the upload', async () => {
+    const { pipeline, context } = setup({
+      upload: async (_key, body) => {
+        body.resume();
+        throw Object.assign(new Error('boom'), { code: 'ECONNREFUSED' });
+      },
+    });
+    const error = await pipeline.run(context()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ReportStageError);
+    expect((error as Error).message).toBe('writing the CSV to S3 failed: ECONNREFUSED: boom');
+  });
+
+  it.each([
+    [{ reportId: 'nope', asOf: null, method: 'hourly' }],
+    [{ reportId: ID, asOf: null, method: 'weekly' }],
+    [{ reportId: ID, asOf: 'soon', method: 'hourly' }],
+  ])('refuses a payload that can never work (%j) without retrying', async (data) => {
+    const { pipeline, context } = setup();
+    await expect(pipeline.run(context(data))).rejects.toBeInstanceOf(UnrecoverableError);
+  });
+
+  it('refuses a report whose row does not exist', async () => {
+    const { pipeline, context } = setup({ row: null });
+    await expect(pipeline.run(context())).rejects.toBeInstanceOf(UnrecoverableError);
+  });
+
+  it('does not recompute a report already complete (a retry after the row was written)', async () => {
+    const { pipeline, calls, context } = setup({
+      row: { id: ID, status: 'complete', s3Key: `reports/${ID}.csv`, storesCount: 5, nowUsed: new Date('2023-01-25T18:00:00Z') },
+    });
+    await expect(pipeline.run(context())).resolves.toEqual({ s3Key: `reports/${ID}.csv`, storesCount: 5, nowUsed: '2023-01-25T18:00:00.000Z' });
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('ReportProcessor', () => {
+  function processorWith(pipelineRun: () => Promise<never>) {
+    const { records, calls } = setup();
+    const config = { get: () => 1 } as unknown as ConfigService<WorkerEnv, true>;
+    const processor = new ReportProcessor({ run: pipelineRun } as unknown as ReportPipelineService, records, config, new WorkerMetrics(), silent);
+    const job = (attemptsMade: number) =>
+      ({ id: ID, data: { reportId: ID, asOf: null, method: 'hourly' }, attemptsMade, opts: { attempts: 3 } }) as unknown as Job;
+    return { processor, calls, job };
+  }
+
+  it('marks the report queued again and rethrows when attempts are left', async () => {
+    const { processor, calls, job } = processorWith(async () => {
+      throw new Error('reading the data from PostgreSQL failed: timeout');
+    });
+    await expect(processor.process(job(0))).rejects.toThrow('timeout');
+    expect(calls).toEqual(['retrying attempt 1 failed: reading the data from PostgreSQL failed: timeout']);
+  });
+
+  it('marks the report failed with the reason on the last attempt, and rethrows', async () => {
+    const { processor, calls, job } = processorWith(async () => {
+      throw new Error('writing the CSV to S3 failed: AccessDenied');
+    });
+    await expect(processor.process(job(2))).rejects.toThrow('AccessDenied');
+    expect(calls).toEqual(['failed writing the CSV to S3 failed: AccessDenied']);
+  });
+
+  it('marks the report failed at once for an unrecoverable error', async () => {
+    const { processor, calls, job } = processorWith(async () => {
+      throw new UnrecoverableError('unknown method "weekly"');
+    });
+    await expect(processor.process(job(0))).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(calls).toEqual(['failed unknown method "weekly"']);
+  });
+});
