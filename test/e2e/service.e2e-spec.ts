@@ -218,6 +218,17 @@ describe('store-uptime service (API + worker, end to end)', () => {
       expect((await request(idle).get(`/reports/${body.id}`).expect(200)).body.status).toBe('queued');
     });
 
+    it('limits triggers per client across the trigger routes (429 with Retry-After)', async () => {
+      const limited = await startApi({ TRIGGER_RATE_LIMIT: '2', REDIS_PREFIX: ns.prefix('limited') });
+      await request(limited).post('/trigger_report').expect(200);
+      await request(limited).post('/reports').send({}).expect(202);
+      const refused = await request(limited).get('/trigger_report').expect(429);
+      expect(refused.headers['content-type']).toMatch(PROBLEM);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      // Status reads are not limited.
+      await request(limited).get('/get_report').query({ report_id: 'f'.repeat(32) }).expect(404);
+    });
+
     it('answers 503 at once, never hangs, when Redis is unreachable', async () => {
       const cut = await startApi({ REDIS_URL: 'redis://127.0.0.1:1', REDIS_TIMEOUT_MS: '500' });
       const started = Date.now();

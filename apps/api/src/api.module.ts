@@ -104,10 +104,11 @@ export class ApiModule {
           useFactory: (config: ConfigService<ApiEnv, true>) => {
             const limit = config.get('TRIGGER_RATE_LIMIT', { infer: true });
             return {
-              throttlers: [{ name: 'trigger', ttl: 60_000, limit: Math.max(limit, 1) }],
+              // Named "default" so the 429 carries a plain Retry-After (other names get a suffix).
+              throttlers: [{ name: 'default', ttl: 60_000, limit: Math.max(limit, 1) }],
               skipIf: () => limit === 0,
               // One budget for every trigger route (POST /reports, /trigger_report), per client.
-              generateKey: (_context, tracker, name) => `${name}:${tracker}`,
+              generateKey: (_context, tracker) => `trigger:${tracker}`,
             };
           },
         }),
