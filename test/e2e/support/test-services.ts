@@ -32,14 +32,20 @@ export interface TestNamespace {
 export async function createTestNamespace(): Promise<TestNamespace> {
   const run = randomBytes(4).toString('hex');
   const database = await createTempDatabase(SERVICES.postgres, 'uptime_e2e');
-  const dataSource = new DataSource(dataSourceOptionsFromUrl(database.url));
-  await dataSource.initialize();
   try {
-    await migrateUp(dataSource);
-  } finally {
-    await dataSource.destroy();
+    const dataSource = new DataSource(dataSourceOptionsFromUrl(database.url));
+    await dataSource.initialize();
+    try {
+      await migrateUp(dataSource);
+    } finally {
+      await dataSource.destroy();
+    }
+    await loadFixture(database.url);
+  } catch (error) {
+    // Nothing else will drop it: the caller never gets the namespace.
+    await database.drop().catch(() => undefined);
+    throw error;
   }
-  await loadFixture(database.url);
 
   const bucket = `su-e2e-${run}`;
   const prefixes = new Set<string>();
