@@ -101,35 +101,53 @@ export async function readPollsFile(path: string): Promise<ReadResult<PollColumn
   return { ...counter.stats, columns: decoder.columns() };
 }
 
+/**
+ * Reads a small input file (hours, zones) row by row. Rows of the wrong width and rows without a
+ * store id are skipped here; `accept` gets the trimmed store id and the row's fields by column
+ * name, and returns why it skips the row, or null when it keeps it.
+ */
+async function readStoreRows<S extends HeaderSpec & { storeId: readonly string[] }>(
+  path: string,
+  spec: S,
+  accept: (storeId: string, field: (name: keyof S) => string) => SkipReason | null,
+): Promise<ReadStats> {
+  const counter = new SkipCounter();
+  await readRecords(path, (header) => {
+    const column = resolveHeader(path, header, spec);
+    return (buffer, scanner) => {
+      counter.stats.rowsRead++;
+      let reason: SkipReason | null;
+      if (scanner.fieldCount !== header.length) reason = SkipReason.wrongFieldCount;
+      else {
+        const storeId = scanner.text(buffer, column.storeId).trim();
+        reason = storeId ? accept(storeId, (name) => scanner.text(buffer, column[name])) : SkipReason.emptyStoreId;
+      }
+      if (reason) counter.skip(reason, scanner.recordLine, () => scanner.rawText(buffer));
+    };
+  });
+  return counter.stats;
+}
+
 /** Business hours: `store_id,day|dayOfWeek,start_time_local,end_time_local`. */
 export async function readHoursFile(path: string): Promise<ReadResult<HoursColumns>> {
-  const counter = new SkipCounter();
   const storeIds: string[] = [];
   const days: number[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
-  await readRecords(path, (header) => {
-    const column = resolveHeader(path, header, INPUT_HEADERS.hours);
-    const width = header.length;
-    return (buffer, scanner) => {
-      counter.stats.rowsRead++;
-      const skip = (reason: SkipReason) => counter.skip(reason, scanner.recordLine, () => scanner.rawText(buffer));
-      if (scanner.fieldCount !== width) return skip(SkipReason.wrongFieldCount);
-      const storeId = scanner.text(buffer, column.storeId).trim();
-      if (!storeId) return skip(SkipReason.emptyStoreId);
-      const day = parseDayOfWeek(scanner.text(buffer, column.dayOfWeek));
-      if (day < 0) return skip(SkipReason.badDayOfWeek);
-      const start = parseLocalTime(scanner.text(buffer, column.start));
-      const end = parseLocalTime(scanner.text(buffer, column.end));
-      if (Number.isNaN(start) || Number.isNaN(end)) return skip(SkipReason.badTime);
-      storeIds.push(storeId);
-      days.push(day);
-      starts.push(start);
-      ends.push(end);
-    };
+  const stats = await readStoreRows(path, INPUT_HEADERS.hours, (storeId, field) => {
+    const day = parseDayOfWeek(field('dayOfWeek'));
+    if (day < 0) return SkipReason.badDayOfWeek;
+    const start = parseLocalTime(field('start'));
+    const end = parseLocalTime(field('end'));
+    if (Number.isNaN(start) || Number.isNaN(end)) return SkipReason.badTime;
+    storeIds.push(storeId);
+    days.push(day);
+    starts.push(start);
+    ends.push(end);
+    return null;
   });
   return {
-    ...counter.stats,
+    ...stats,
     columns: {
       store_id: storeIds,
       day_of_week: Uint8Array.from(days),
@@ -141,23 +159,14 @@ export async function readHoursFile(path: string): Promise<ReadResult<HoursColum
 
 /** Time zones: `store_id,timezone_str`. Names are kept as given (trimmed); the engine validates them. */
 export async function readTimezonesFile(path: string): Promise<ReadResult<TimezoneColumns>> {
-  const counter = new SkipCounter();
   const storeIds: string[] = [];
   const zones: string[] = [];
-  await readRecords(path, (header) => {
-    const column = resolveHeader(path, header, INPUT_HEADERS.timezones);
-    const width = header.length;
-    return (buffer, scanner) => {
-      counter.stats.rowsRead++;
-      const skip = (reason: SkipReason) => counter.skip(reason, scanner.recordLine, () => scanner.rawText(buffer));
-      if (scanner.fieldCount !== width) return skip(SkipReason.wrongFieldCount);
-      const storeId = scanner.text(buffer, column.storeId).trim();
-      if (!storeId) return skip(SkipReason.emptyStoreId);
-      storeIds.push(storeId);
-      zones.push(scanner.text(buffer, column.timezone).trim());
-    };
+  const stats = await readStoreRows(path, INPUT_HEADERS.timezones, (storeId, field) => {
+    storeIds.push(storeId);
+    zones.push(field('timezone').trim());
+    return null;
   });
-  return { ...counter.stats, columns: { store_id: storeIds, timezone_str: zones } };
+  return { ...stats, columns: { store_id: storeIds, timezone_str: zones } };
 }
 
 export interface CsvBatch {

@@ -87,43 +87,6 @@ export function timezonesTable(columns: TimezoneColumns): ColumnTable {
   return aq.table(columns);
 }
 
-/** Growable typed-array columns for readers that do not know the row count in advance. */
-export class PollColumnsBuilder {
-  private storeIds: string[] = [];
-  private active = new Uint8Array(1024);
-  private timestamps = new Float64Array(1024);
-  private count = 0;
-
-  get length(): number {
-    return this.count;
-  }
-
-  push(storeId: string, isActive: number, timestampUs: number): void {
-    if (this.count === this.active.length) this.grow();
-    this.storeIds.push(storeId);
-    this.active[this.count] = isActive;
-    this.timestamps[this.count] = timestampUs;
-    this.count++;
-  }
-
-  build(): PollColumns {
-    return {
-      store_id: this.storeIds,
-      is_active: this.active.slice(0, this.count),
-      timestamp_us: this.timestamps.slice(0, this.count),
-    };
-  }
-
-  private grow(): void {
-    const active = new Uint8Array(this.active.length * 2);
-    active.set(this.active);
-    this.active = active;
-    const timestamps = new Float64Array(this.timestamps.length * 2);
-    timestamps.set(this.timestamps);
-    this.timestamps = timestamps;
-  }
-}
-
 /** Growable poll columns whose store ids are codes into a dictionary the caller maintains. */
 export class EncodedPollColumnsBuilder {
   private codes = new Int32Array(1024);
