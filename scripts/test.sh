@@ -8,3 +8,4 @@ bash scripts/services/ensure-services.sh
 [ -d dist ] || npm run build
 npx jest --selectProjects unit
 npx jest --selectProjects integration --runInBand
+npx jest --selectProjects faults --runInBand
