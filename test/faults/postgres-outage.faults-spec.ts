@@ -7,7 +7,6 @@ import {
   ensureBuilt,
   eventually,
   holdInputTables,
-  lockWaiters,
   recordMeasurement,
   reportRows,
   reportStatus,
@@ -15,7 +14,7 @@ import {
   startWorker,
   trigger,
   waitFinished,
-  waitReportStarted,
+  waitHeldReports,
   type RunningApi,
   type RunningWorker,
 } from './support/harness';
@@ -59,8 +58,7 @@ describe('PostgreSQL stopped during a report', () => {
   async function triggerHeld(target: RunningApi): Promise<{ id: string; hold: { release(): Promise<void> } }> {
     const hold = await holdInputTables(ns.database.url);
     const id = await trigger(target.url);
-    await waitReportStarted(worker.process, id);
-    await eventually(() => lockWaiters(ns.database.url), (n) => n >= 1, 10_000, 'the window read waiting');
+    await waitHeldReports(ns.database.url, 1);
     return { id, hold };
   }
 

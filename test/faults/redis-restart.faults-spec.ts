@@ -9,14 +9,13 @@ import {
   ensureBuilt,
   eventually,
   holdInputTables,
-  lockWaiters,
-  loggedReportStarted,
   recordMeasurement,
   reportRows,
   startApi,
   startWorker,
   trigger,
   waitFinished,
+  waitHeldReports,
   type RunningApi,
   type RunningWorker,
 } from './support/harness';
@@ -54,8 +53,7 @@ describe('Redis restarted under queued and running reports', () => {
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) ids.push(await trigger(api.url));
     // Two running (held mid-computation), four waiting in the queue.
-    await eventually(async () => ids.filter((id) => loggedReportStarted(worker.process, id)).length, (n) => n === 2, 20_000, 'two reports running');
-    await eventually(() => lockWaiters(ns.database.url), (n) => n >= 2, 10_000, 'both running reports inside their window read');
+    await waitHeldReports(ns.database.url, 2);
 
     const killedAt = Date.now();
     await redis.stop('SIGKILL');
@@ -112,7 +110,7 @@ describe('Redis restarted under queued and running reports', () => {
   it('marks reports whose jobs Redis lost as Failed with a reason: none stays Running', async () => {
     const hold = await holdInputTables(ns.database.url);
     const ids = [await trigger(api.url), await trigger(api.url), await trigger(api.url)];
-    await eventually(async () => ids.filter((id) => loggedReportStarted(worker.process, id)).length, (n) => n === 2, 20_000, 'two reports running');
+    await waitHeldReports(ns.database.url, 2);
 
     // Redis comes back empty (its data directory lost, as with a pod without a volume).
     await redis.stop('SIGKILL');

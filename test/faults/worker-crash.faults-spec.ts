@@ -4,10 +4,7 @@ import { expectedReportCsv } from '../e2e/support/fixture-data';
 import {
   call,
   ensureBuilt,
-  eventually,
   holdInputTables,
-  lockWaiters,
-  loggedReportStarted,
   recordMeasurement,
   reportRows,
   reportStatus,
@@ -15,7 +12,7 @@ import {
   startWorker,
   trigger,
   waitFinished,
-  waitReportStarted,
+  waitHeldReports,
   type RunningApi,
   type RunningWorker,
 } from './support/harness';
@@ -54,14 +51,10 @@ describe('a worker process stopped in the middle of a report', () => {
   async function triggerHeld(candidates: RunningWorker[]) {
     const hold = await holdInputTables(ns.database.url);
     const id = await trigger(api.url);
-    const runner = await eventually(
-      async () => candidates.find((w) => loggedReportStarted(w.process, id)) ?? null,
-      (found) => found !== null,
-      20_000,
-      `a worker starting ${id}`,
-    );
-    await eventually(() => lockWaiters(ns.database.url), (n) => n >= 1, 10_000, 'the window read waiting on the held tables');
-    return { hold, id, runner: runner! };
+    const [name] = await waitHeldReports(ns.database.url, 1, candidates.map((w) => w.process.name));
+    const runner = candidates.find((w) => w.process.name === name);
+    if (!runner) throw new Error(`the held report runs in ${name}, not one of ${candidates.map((w) => w.process.name).join(', ')}`);
+    return { hold, id, runner };
   }
 
   async function expectCorrectCsv(id: string): Promise<void> {
@@ -109,8 +102,8 @@ describe('a worker process stopped in the middle of a report', () => {
     expect((await reportRows(ns.database.url)).find((r) => r.id === id)).toMatchObject({ status: 'queued' });
     expect((await reportStatus(api.url, id)).status).toBe('Running');
 
-    const replacement = await worker({}, 'worker-replacement');
-    await waitReportStarted(replacement.process, id);
+    await worker({}, 'worker-replacement');
+    expect(await waitHeldReports(ns.database.url, 1, ['worker-replacement'])).toEqual(['worker-replacement']);
     await hold.release();
     await waitFinished(api.url, [id], 30_000);
     const recoveryMs = Date.now() - signalled;

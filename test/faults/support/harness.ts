@@ -51,9 +51,16 @@ export async function startApi(env: Record<string, string>, label = 'api'): Prom
   return { process, url };
 }
 
+/**
+ * Starts a worker whose PostgreSQL sessions carry `application_name=<label>` (a libpq URL
+ * parameter both pg and TypeORM pass on), so pg_stat_activity tells which worker is running a
+ * held report without relying on its log output.
+ */
 export async function startWorker(env: Record<string, string>, label = 'worker'): Promise<RunningWorker> {
   const port = await freePort();
-  const process = startApp('worker', { ...env, WORKER_PORT: String(port) }, label);
+  const databaseUrl = new URL(env.DATABASE_URL!);
+  databaseUrl.searchParams.set('application_name', label);
+  const process = startApp('worker', { ...env, DATABASE_URL: databaseUrl.toString(), WORKER_PORT: String(port) }, label);
   const url = `http://127.0.0.1:${port}`;
   await waitForHttpOk(`${url}/health/live`, process);
   return { process, url };
@@ -170,6 +177,32 @@ export async function lockWaiters(databaseUrl: string): Promise<number> {
   }
 }
 
+/** The application_name (worker label) of each session waiting for a lock in `databaseUrl`'s database. */
+export async function lockWaitingWorkers(databaseUrl: string): Promise<string[]> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT application_name AS name FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid() ORDER BY name`,
+    );
+    return rows.map((row) => row.name);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Waits until `count` reports sit in their window read behind holdInputTables and returns the
+ * workers running them. Only sessions of `among` count when given: the backend of a worker that
+ * was just killed keeps waiting on the lock (PostgreSQL notices the closed socket only when the
+ * lock is granted).
+ */
+export async function waitHeldReports(databaseUrl: string, count: number, among?: string[], timeoutMs = 20_000): Promise<string[]> {
+  const relevant = async () => (await lockWaitingWorkers(databaseUrl)).filter((name) => !among || among.includes(name));
+  return eventually(relevant, (names) => names.length >= count, timeoutMs, `${count} report(s) held mid-run${among ? ` by ${among.join(' or ')}` : ''}`);
+}
+
 export interface ReportRow {
   id: string;
   status: string;
@@ -187,19 +220,6 @@ export async function reportRows(databaseUrl: string): Promise<ReportRow[]> {
   } finally {
     await client.end();
   }
-}
-
-/** Waits until the worker logged that it started `reportId` (pino JSON line). */
-export function waitReportStarted(worker: ManagedProcess, reportId: string, timeoutMs = 20_000): Promise<void> {
-  return worker.waitFor(
-    (lines) => lines.some((line) => line.includes(reportId) && line.includes('"msg":"report started"')),
-    timeoutMs,
-    `"report started" for ${reportId}`,
-  );
-}
-
-export function loggedReportStarted(worker: ManagedProcess, reportId: string): boolean {
-  return worker.lines.some((line) => line.includes(reportId) && line.includes('"msg":"report started"'));
 }
 
 /**
