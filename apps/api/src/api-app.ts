@@ -10,7 +10,8 @@ import type { ApiEnv } from '@store-uptime/config';
 import { mountBullBoard } from './admin/bull-board';
 import { ApiModule, type ApiModuleOptions } from './api.module';
 import type { ApiMetrics } from './metrics/api-metrics';
-import { installStatusFastLane } from './reports/status-fast-lane';
+import { installClientErrorProblems } from './problem/client-error';
+import { helmetHeaders, installStatusFastLane } from './reports/status-fast-lane';
 import { ReportsService } from './reports/reports.service';
 import { API_ENV, API_METRICS } from './tokens';
 
@@ -57,6 +58,9 @@ export async function createApiApp(options: ApiAppOptions = {}): Promise<INestAp
     metrics,
     logger: withContext(await app.resolve(PinoLogger), 'StatusFastLane'),
   });
+
+  // Requests Node's parser refuses never reach Express: answer them as problem+json too (issue 6).
+  installClientErrorProblems(app.getHttpServer() as Server, helmetHeaders());
 
   if (env.BULL_BOARD_USER && env.BULL_BOARD_PASSWORD) {
     mountBullBoard(app, { user: env.BULL_BOARD_USER, password: env.BULL_BOARD_PASSWORD });

@@ -68,8 +68,8 @@ export function plainStatusQuery(url: string | undefined): string | null {
   return isReportId(id) ? id : null;
 }
 
-/** The headers helmet sets on every response, captured once from helmet itself. */
-function helmetHeaders(): [string, string][] {
+/** The headers helmet sets on every response, captured once from helmet itself (also used for parser errors). */
+export function helmetHeaders(): [string, string][] {
   const captured: [string, string][] = [];
   const fakeResponse = {
     setHeader: (name: string, value: unknown) => captured.push([name, String(value)]),
