@@ -4,6 +4,7 @@ import { expectedReportCsv } from '../e2e/support/fixture-data';
 import {
   call,
   ensureBuilt,
+  eventually,
   holdInputTables,
   recordMeasurement,
   reportRows,
@@ -138,10 +139,40 @@ describe('a worker process stopped in the middle of a report', () => {
     recordMeasurement('worker SIGKILL mid-report (stalled-job takeover)', { recoveryMs, lost: 0 });
   }, 120_000);
 
+  it('fails a report that kills every worker it runs on, with a reason, instead of leaving it Running', async () => {
+    for (const w of workers) await w.process.stop('SIGKILL');
+    // Short locks so the two stalls are detected in seconds (production: 20 s lock, 10 s checks).
+    const fast = { WORKER_LOCK_MS: '3000', WORKER_STALLED_INTERVAL_MS: '1000' };
+    const first = await worker(fast, 'worker-doomed-1');
+    const { hold, id } = await triggerHeld([first]);
+    const second = await worker(fast, 'worker-doomed-2');
+    const killedAt = Date.now();
+    first.process.signal('SIGKILL');
+    // The second worker takes the stalled report over (it blocks on the held tables too)…
+    await waitHeldReports(ns.database.url, 1, ['worker-doomed-2']);
+    second.process.signal('SIGKILL');
+    await second.process.exited;
+    // …and dies as well; a third worker's stalled check gives up on the report.
+    await worker(fast, 'worker-doomed-3');
+    const failed = await eventually(() => reportStatus(api.url, id), (s) => s.status !== 'Running', 30_000, 'the report leaving Running');
+    const failedMs = Date.now() - killedAt;
+    await hold.release();
+    expect(failed).toEqual({ status: 'Failed', error: expect.stringMatching(/stopped repeatedly/) });
+    const row = await eventually(
+      async () => (await reportRows(ns.database.url)).find((r) => r.id === id)!,
+      (r) => r.status === 'failed',
+      10_000,
+      'the row marked failed',
+    );
+    expect(row.error).toMatch(/stopped repeatedly/);
+    recordMeasurement('worker killed twice on the same report (crash loop)', { failedMs, lost: 0 });
+  }, 90_000);
+
   it('leaves no report unfinished', async () => {
     const rows = await reportRows(ns.database.url);
-    expect(rows.length).toBeGreaterThanOrEqual(3);
-    expect(rows.filter((r) => r.status !== 'complete')).toEqual([]);
+    expect(rows.length).toBeGreaterThanOrEqual(4);
+    expect(rows.filter((r) => r.status !== 'complete' && r.status !== 'failed')).toEqual([]);
+    expect(rows.filter((r) => r.status === 'failed')).toHaveLength(1);
   });
 
 });

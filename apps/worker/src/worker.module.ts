@@ -15,7 +15,7 @@ import { WorkerMetricsController } from './metrics/metrics.controller';
 import { WorkerMetrics } from './metrics/worker-metrics';
 import { ReportPipelineService } from './reports/report-pipeline.service';
 import { ReportRecordsService } from './reports/report-records.service';
-import { ReportProcessor } from './reports/report.processor';
+import { applyLockSettings, ReportProcessor } from './reports/report.processor';
 import { ReportSweeperService } from './reports/report-sweeper.service';
 import { COMPUTE_RUNNER, REPORT_STORAGE, WORKER_ENV, WORKER_METRICS } from './tokens';
 
@@ -54,7 +54,14 @@ export class WorkerModule {
       ignoreEnvFile: options.ignoreEnvFile ?? false,
       validate: (env) => (validated = validateWorkerEnv({ ...env, ...options.env })),
     });
-    const envProvider = { provide: WORKER_ENV, useFactory: () => validated! };
+    const envProvider = {
+      provide: WORKER_ENV,
+      useFactory: () => {
+        // Before @nestjs/bullmq builds the Worker from the processor's (static) options.
+        applyLockSettings(validated!);
+        return validated!;
+      },
+    };
     return {
       module: WorkerModule,
       imports: [

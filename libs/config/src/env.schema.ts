@@ -99,6 +99,13 @@ export const workerEnvSchema = z
     WORKER_CONCURRENCY: integer(1, 64).default(1),
     /** On SIGTERM, finish running reports for at most this long, then hand them back to the queue. */
     WORKER_DRAIN_SECONDS: integer(0, 3_600).default(60),
+    /**
+     * BullMQ lock of a running report, and how often each worker looks for stalled ones
+     * (report.processor.ts says why 20 s / 10 s): a killed worker's report is taken over after
+     * about their sum. The lock must outlast any pause of the worker's event loop.
+     */
+    WORKER_LOCK_MS: integer(1_000, 600_000).default(20_000),
+    WORKER_STALLED_INTERVAL_MS: integer(500, 600_000).default(10_000),
     /** Seconds between sweeps for reports whose job vanished; 0 turns the sweep off. */
     REPORT_SWEEP_SECONDS: integer(0, 86_400).default(60),
   })

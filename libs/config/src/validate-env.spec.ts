@@ -95,6 +95,8 @@ describe('validateWorkerEnv', () => {
       WORKER_CONCURRENCY: 1,
       WORKER_DRAIN_SECONDS: 60,
       REPORT_SWEEP_SECONDS: 60,
+      WORKER_LOCK_MS: 20_000,
+      WORKER_STALLED_INTERVAL_MS: 10_000,
     });
   });
 

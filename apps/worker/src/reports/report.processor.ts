@@ -1,7 +1,7 @@
 import { Inject, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
+import { UnrecoverableError, WaitingError, type Job, type WorkerOptions } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { WorkerEnv } from '@store-uptime/config';
 import { failedJobReason, QUEUES, type ReportJobData, type ReportJobResult } from '@store-uptime/queue';
@@ -15,22 +15,34 @@ import { ReportRecordsService } from './report-records.service';
  * BullMQ lock settings, chosen on purpose (house style):
  * - The engine runs in a worker thread, so the main event loop is never blocked for more than a
  *   few tens of milliseconds and BullMQ renews the lock every lockDuration/2 without fail. A
- *   20 s lock therefore never expires on a live worker, yet a SIGKILLed worker's report is taken
- *   over by another worker within lockDuration + stalledInterval ≈ 30 s (issue 6).
+ *   20 s lock (WORKER_LOCK_MS) therefore never expires on a live worker, yet a SIGKILLed worker's
+ *   report is taken over by another worker within lockDuration + stalledInterval
+ *   (WORKER_STALLED_INTERVAL_MS, 10 s) ≈ 30 s (issue 6; measured in docs/reliability.md).
  * - maxStalledCount 1: one stall (a crash, a kill, a lost node) is recovered; a report that stalls
  *   its worker a second time is probably what kills workers (e.g. out of memory), so it fails
  *   with a reason instead of taking down worker after worker.
  */
-export const WORKER_LOCK_MS = 20_000;
-export const WORKER_STALLED_INTERVAL_MS = 10_000;
 export const WORKER_MAX_STALLED_COUNT = 1;
 
-/** The only processor of the reports queue; it lives in the worker app, never in the API. */
-@Processor(QUEUES.reports, {
-  lockDuration: WORKER_LOCK_MS,
-  stalledInterval: WORKER_STALLED_INTERVAL_MS,
+/**
+ * The options @Processor hands to BullMQ's Worker. Decorator options are static, so this object is
+ * shared by reference and `applyLockSettings` writes the configured values into it while the
+ * worker module's providers are created, before @nestjs/bullmq builds the Worker (in its
+ * onModuleInit). One setting per process (the fault tests shorten it to see stalls in seconds).
+ */
+export const REPORT_WORKER_OPTIONS: Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount'> = {
+  lockDuration: 20_000,
+  stalledInterval: 10_000,
   maxStalledCount: WORKER_MAX_STALLED_COUNT,
-})
+};
+
+export function applyLockSettings(env: Pick<WorkerEnv, 'WORKER_LOCK_MS' | 'WORKER_STALLED_INTERVAL_MS'>): void {
+  REPORT_WORKER_OPTIONS.lockDuration = env.WORKER_LOCK_MS;
+  REPORT_WORKER_OPTIONS.stalledInterval = env.WORKER_STALLED_INTERVAL_MS;
+}
+
+/** The only processor of the reports queue; it lives in the worker app, never in the API. */
+@Processor(QUEUES.reports, REPORT_WORKER_OPTIONS)
 export class ReportProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private shuttingDown = false;
   private lastErrorLogged = 0;
