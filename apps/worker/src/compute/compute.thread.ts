@@ -15,6 +15,11 @@ const settings = workerData as ThreadSettings;
 const pool = new Pool({ connectionString: settings.databaseUrl, max: 1, ...settings.poolSettings });
 // An idle client losing its server (PostgreSQL restarted) must not kill the thread.
 pool.on('error', () => undefined);
+// Nor a checked-out one: a session ended between two queries of the window read emits 'error' on
+// its client, which the pool does not listen to then, and the thread crashed ("Connection
+// terminated unexpectedly" when PostgreSQL was stopped mid-report, issue 6). The read itself
+// fails with the error anyway, so the event only needs a listener.
+pool.on('connect', (client) => client.on('error', () => undefined));
 
 function post(message: ThreadMessage): void {
   parentPort!.postMessage(message);
