@@ -36,7 +36,31 @@ export class ReportStageError extends Error {
   }
 }
 
+/**
+ * Network failures in words, without the address the error message carries ("connect ECONNREFUSED
+ * 10.0.3.7:5432"): the reason is shown to clients, and the stage already names the dependency.
+ * Found by the fault suite (issue 6), whose PostgreSQL and S3 outages surfaced internal addresses.
+ */
+const NETWORK_FAILURES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EPIPE: 'connection closed',
+};
+
+export function networkFailure(cause: unknown): string | null {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const text = code ? NETWORK_FAILURES[code] : undefined;
+  return text ? `${text} (${code})` : null;
+}
+
 function describeCause(stage: Stage, cause: unknown): string {
+  const network = networkFailure(cause);
+  if (network) return network;
   if (stage === 'upload') return describeS3Error(cause);
   if (cause instanceof Error) {
     const code = (cause as NodeJS.ErrnoException).code;

@@ -8,7 +8,7 @@ import type { ReportStorage } from '@store-uptime/storage';
 import type { ComputeRunner } from '../compute/compute-runner';
 import type { ComputeResult, ComputeStage } from '../compute/report-computation';
 import { WorkerMetrics } from '../metrics/worker-metrics';
-import { ReportPipelineService, ReportStageError } from './report-pipeline.service';
+import { networkFailure, ReportPipelineService, ReportStageError } from './report-pipeline.service';
 import type { ReportRecordsService } from './report-records.service';
 import { ReportProcessor } from './report.processor';
 
@@ -98,6 +98,15 @@ describe('ReportPipelineService', () => {
     );
   });
 
+  it.each([
+    ['ECONNREFUSED', 'connect ECONNREFUSED 10.0.3.7:5432', 'connection refused (ECONNREFUSED)'],
+    ['ETIMEDOUT', 'connect ETIMEDOUT 10.0.3.7:443', 'connection timed out (ETIMEDOUT)'],
+    ['ENOTFOUND', 'getaddrinfo ENOTFOUND db.internal', 'host not found (ENOTFOUND)'],
+  ])('describes a %s without the address it carries (reasons are shown to clients)', (code, message, text) => {
+    expect(networkFailure(Object.assign(new Error(message), { code }))).toBe(text);
+    expect(networkFailure(new Error('relation "reports" does not exist'))).toBeNull();
+  });
+
   it('names the upload stage in the failure when S3 rejects the upload', async () => {
     const { pipeline, context } = setup({
       upload: async (_key, body) => {
@@ -107,7 +116,7 @@ describe('ReportPipelineService', () => {
     });
     const error = await pipeline.run(context()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReportStageError);
-    expect((error as Error).message).toBe('writing the CSV to S3 failed: ECONNREFUSED: boom');
+    expect((error as Error).message).toBe('writing the CSV to S3 failed: connection refused (ECONNREFUSED)');
   });
 
   it.each([
