@@ -101,8 +101,8 @@ export const workerEnvSchema = z
     WORKER_DRAIN_SECONDS: integer(0, 3_600).default(60),
     /**
      * BullMQ lock of a running report, and how often each worker looks for stalled ones
-     * (report.processor.ts says why 20 s / 10 s): a killed worker's report is taken over after
-     * about their sum. The lock must outlast any pause of the worker's event loop.
+     * (report.processor.ts says why 20 s / 10 s): a killed worker's report is taken over after at
+     * most about lock + 2 × interval. The lock must outlast any pause of the worker's event loop.
      */
     WORKER_LOCK_MS: integer(1_000, 600_000).default(20_000),
     WORKER_STALLED_INTERVAL_MS: integer(500, 600_000).default(10_000),

@@ -16,8 +16,9 @@ import { ReportRecordsService } from './report-records.service';
  * - The engine runs in a worker thread, so the main event loop is never blocked for more than a
  *   few tens of milliseconds and BullMQ renews the lock every lockDuration/2 without fail. A
  *   20 s lock (WORKER_LOCK_MS) therefore never expires on a live worker, yet a SIGKILLed worker's
- *   report is taken over by another worker within lockDuration + stalledInterval
- *   (WORKER_STALLED_INTERVAL_MS, 10 s) ≈ 30 s (issue 6; measured in docs/reliability.md).
+ *   report is taken over by another worker once the lock has expired and a stalled check
+ *   (WORKER_STALLED_INTERVAL_MS, 10 s) has seen the job twice without it: at most about
+ *   lockDuration + 2 × stalledInterval ≈ 40 s (issue 6; 30–40 s measured, docs/reliability.md).
  * - maxStalledCount 1: one stall (a crash, a kill, a lost node) is recovered; a report that stalls
  *   its worker a second time is probably what kills workers (e.g. out of memory), so it fails
  *   with a reason instead of taking down worker after worker.
