@@ -26,7 +26,7 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { createTempDatabase, dataSourceOptionsFromUrl, ingestFiles, migrateUp } from '@store-uptime/db';
 import { QUEUES, workerConnection } from '@store-uptime/queue';
-import { ReportStorage } from '@store-uptime/storage';
+import { deleteBucketAndObjects } from '../scripts/faults/namespace';
 import { fullScalePolls, REPO_ROOT, SAMPLE_HOURS, SAMPLE_TIMEZONES } from './full-scale-data';
 
 const { values } = parseArgs({
@@ -192,29 +192,8 @@ async function main(): Promise<void> {
     const cleanupQueue = new Queue(QUEUES.reports, { connection: workerConnection(SERVICES.redis), prefix });
     await cleanupQueue.obliterate({ force: true }).catch(() => undefined);
     await cleanupQueue.close();
-    await emptyBucket(bucket);
+    await deleteBucketAndObjects(bucket);
     await database.drop();
-  }
-}
-
-async function emptyBucket(bucket: string): Promise<void> {
-  const storage = new ReportStorage({
-    endpoint: SERVICES.s3Endpoint,
-    region: 'us-east-1',
-    bucket,
-    accessKeyId: SERVICES.s3AccessKey,
-    secretAccessKey: SERVICES.s3Secret,
-    forcePathStyle: true,
-  });
-  const { ListObjectsV2Command, DeleteObjectCommand, DeleteBucketCommand } = await import('@aws-sdk/client-s3');
-  try {
-    const listed = await storage.client.send(new ListObjectsV2Command({ Bucket: bucket }));
-    for (const object of listed.Contents ?? []) await storage.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: object.Key! }));
-    await storage.client.send(new DeleteBucketCommand({ Bucket: bucket }));
-  } catch {
-    // no bucket: nothing ran
-  } finally {
-    storage.destroy();
   }
 }
 

@@ -104,7 +104,7 @@ export async function createNamespace(options: NamespaceOptions = {}): Promise<N
     }),
     cleanup: async () => {
       await obliterateQueue(redisUrl, prefix);
-      await deleteBucket(bucket);
+      await deleteBucketAndObjects(bucket);
       await database.drop().catch(() => undefined);
     },
   };
@@ -152,7 +152,11 @@ export async function listKeys(bucket: string): Promise<string[]> {
   return keys;
 }
 
-async function deleteBucket(bucket: string): Promise<void> {
+/**
+ * Empties a test bucket of the machine's S3 and removes it; a bucket that was never created (no
+ * report ran) is not an error. Shared by the fault suite, the end-to-end support and bench:service.
+ */
+export async function deleteBucketAndObjects(bucket: string): Promise<void> {
   const s3 = machineS3Client();
   try {
     const keys = await listKeys(bucket).catch(() => [] as string[]);

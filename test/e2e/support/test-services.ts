@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { DeleteBucketCommand, DeleteObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { createTempDatabase, dataSourceOptionsFromUrl, migrateUp, type TempDatabase } from '@store-uptime/db';
 import { QUEUES, workerConnection } from '@store-uptime/queue';
+import { deleteBucketAndObjects } from '../../../scripts/faults/namespace';
 import { loadFixture } from './fixture-data';
 
 /**
@@ -87,29 +87,10 @@ export async function createTestNamespace(): Promise<TestNamespace> {
         await queue.obliterate({ force: true }).catch(() => undefined);
         await queue.close();
       }
-      await deleteBucket(bucket);
+      await deleteBucketAndObjects(bucket);
       await database.drop();
     },
   };
-}
-
-async function deleteBucket(bucket: string): Promise<void> {
-  const s3 = new S3Client({
-    endpoint: SERVICES.s3Endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: SERVICES.s3AccessKey, secretAccessKey: SERVICES.s3Secret },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-  });
-  try {
-    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
-    for (const object of listed.Contents ?? []) await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: object.Key! }));
-    await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
-  } catch {
-    // The bucket was never created (no report ran): nothing to remove.
-  } finally {
-    s3.destroy();
-  }
 }
 
 /** Polls `read` until `done` holds (or the deadline passes, returning the last value). */
