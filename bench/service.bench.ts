@@ -24,6 +24,7 @@ import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { localServices } from '@store-uptime/config';
 import { createTempDatabase, dataSourceOptionsFromUrl, ingestFiles, migrateUp } from '@store-uptime/db';
 import { QUEUES, workerConnection } from '@store-uptime/queue';
 import { deleteBucketAndObjects } from '../scripts/faults/namespace';
@@ -40,12 +41,15 @@ const { values } = parseArgs({
   },
 });
 
+// The machine's services (libs/config/src/local-services.ts), overridden by BENCH_DATABASE_URL,
+// BENCH_REDIS_URL and BENCH_S3_*; the run creates its own database, prefix and bucket on them.
+const benchServices = localServices(process.env, 'BENCH_');
 const SERVICES = {
-  postgres: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-  redis: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
-  s3Endpoint: process.env.BENCH_S3_ENDPOINT ?? 'http://127.0.0.1:7480',
-  s3AccessKey: process.env.BENCH_S3_ACCESS_KEY_ID ?? 'testak',
-  s3Secret: process.env.BENCH_S3_SECRET_ACCESS_KEY ?? 'testsecret',
+  postgres: benchServices.databaseUrl,
+  redis: benchServices.redisUrl,
+  s3Endpoint: benchServices.s3.endpoint,
+  s3AccessKey: benchServices.s3.accessKeyId,
+  s3Secret: benchServices.s3.secretAccessKey,
 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -4,21 +4,25 @@ import { DeleteBucketCommand, DeleteObjectCommand, ListObjectsV2Command, S3Clien
 import { Queue } from 'bullmq';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { localServices } from '@store-uptime/config';
 import { createTempDatabase, dataSourceOptionsFromUrl, ingestFiles, migrateUp, type TempDatabase } from '@store-uptime/db';
 import { QUEUES, workerConnection } from '@store-uptime/queue';
 import { REPO_ROOT } from './processes';
 
 /**
- * The machine's services (scripts/services/ensure-services.sh starts them). Fault tests replace
+ * The machine's services (scripts/services/ensure-services.sh starts them; defaults in
+ * libs/config/src/local-services.ts, overridden by `TEST_DATABASE_URL`, `TEST_REDIS_URL`,
+ * `TEST_S3_*`). `postgres` is the server each run creates its own database on. Fault tests replace
  * PostgreSQL or Redis with a private instance where they break it; S3 is reached through a proxy
- * of the test's own when it must be cut.
+ * of the test's own when it must be cut. Shared by the fault suite and the end-to-end support.
  */
+const testServices = localServices(process.env, 'TEST_');
 export const MACHINE_SERVICES = {
-  postgres: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-  redis: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-  s3Endpoint: process.env.TEST_S3_ENDPOINT ?? 'http://127.0.0.1:7480',
-  s3AccessKey: process.env.TEST_S3_ACCESS_KEY_ID ?? 'testak',
-  s3Secret: process.env.TEST_S3_SECRET_ACCESS_KEY ?? 'testsecret',
+  postgres: testServices.databaseUrl,
+  redis: testServices.redisUrl,
+  s3Endpoint: testServices.s3.endpoint,
+  s3AccessKey: testServices.s3.accessKeyId,
+  s3Secret: testServices.s3.secretAccessKey,
 };
 
 /** The committed end-to-end fixture: 8 stores, 9 days of polls (the expected report is computed from the same files). */

@@ -22,7 +22,13 @@ import {
 } from '@store-uptime/datagen';
 
 const USAGE =
-  'usage: gen-data --out <file.csv[.gz]> [--seed N] [--scale K] [--start ISO --end ISO] [--hole ISO,ISO|none] [--hours <file>] [--timezones <file>]';
+  'usage: npm run gen:data -- --out <file.csv[.gz]> [--seed N] [--scale K] [--start ISO --end ISO] [--hole ISO,ISO|none] [--hours <file>] [--timezones <file>] [--help]';
+const HELP = `${USAGE}
+
+Writes generated polls (store_id,status,timestamp_utc, the real file's format) for every store of
+the hours and time-zone files (default: the committed data/sample/ files) plus 4 % stores with
+neither, over a window (default: the real 2023 week, with its polling hole). The same seed always
+gives the same file. --scale K makes K times as many stores. Writes no database.`;
 
 /** Stores come from the committed sample files (paths relative to the repository root, npm's cwd). */
 const DEFAULT_HOURS = 'data/sample/menu_hours.csv.gz';
@@ -33,7 +39,7 @@ const EXTRA_STORE_SHARE = 0.04;
 const SKIP_RATE = 0.15;
 
 /** A bad argument or an unusable file: one line on stderr and exit code 2, no stack. */
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 function instantUs(text: string, flag: string): number {
   // Date.parse alone accepts "1" or "May 5"; require at least a full ISO date.
@@ -184,7 +190,9 @@ function iso(micros: number): string {
   return new Date(micros / 1000).toISOString();
 }
 
-if (require.main === module) {
+if (require.main === module && (process.argv.includes('--help') || process.argv.includes('-h'))) {
+  console.log(HELP);
+} else if (require.main === module) {
   runGenData(process.argv.slice(2), (line) => process.stderr.write(`${line}\n`)).catch((error: unknown) => {
     if (error instanceof UsageError) {
       process.stderr.write(`gen-data: ${error.message}\n${error.message.startsWith('--') ? USAGE + '\n' : ''}`);

@@ -40,7 +40,9 @@ describe('npm run ingest', () => {
     const code = await main(['--polls', join(FIXTURES, 'bad/polls_bad_rows.csv'), '--replace']);
     expect(code).toBe(0);
     expect(await pollCount()).toBe(5);
-    expect(stdout[0]).toContain('replaced with 5 rows of 13; skipped 8 (empty_store_id 2, bad_status 2, bad_timestamp 2, wrong_field_count 2)');
+    // First the target, by name and without a password, so a wrong DATABASE_URL shows at once.
+    expect(stdout[0]).toMatch(new RegExp(`^ingest: into database "${db.name}" on [^ ]+:\\d+`));
+    expect(stdout[1]).toContain('replaced with 5 rows of 13; skipped 8 (empty_store_id 2, bad_status 2, bad_timestamp 2, wrong_field_count 2)');
     expect(stdout).toContain('  line 5: bad_status: 2,paused,2023-01-25 10:00:00 UTC');
   });
 
@@ -66,6 +68,28 @@ describe('npm run ingest', () => {
     } finally {
       process.env.DATABASE_URL = db.url;
     }
-    expect(stderr[0]).toMatch(/^ingest: failed, nothing was loaded: /);
+    expect(stderr[0]).toBe('ingest: failed, nothing was loaded into database "none" on 127.0.0.1:1 as postgres: nothing answers there (is PostgreSQL running? npm run services starts it on this machine)');
+  });
+
+  it('exits 1 naming the fix when the database does not exist (never another database instead)', async () => {
+    const missing = new URL(db.url);
+    missing.pathname = '/store_uptime_missing_db';
+    process.env.DATABASE_URL = missing.toString();
+    try {
+      expect(await main(['--polls', join(FIXTURES, '2024/store_status.csv')])).toBe(1);
+    } finally {
+      process.env.DATABASE_URL = db.url;
+    }
+    expect(stderr[0]).toMatch(/^ingest: failed, nothing was loaded into database "store_uptime_missing_db" on .*: the database "store_uptime_missing_db" does not exist: npm start creates it/);
+  });
+
+  it('answers --help with what it does and where it writes, without touching a database', async () => {
+    process.env.DATABASE_URL = 'postgres://postgres@127.0.0.1:1/none';
+    try {
+      expect(await main(['--help'])).toBe(0);
+    } finally {
+      process.env.DATABASE_URL = db.url;
+    }
+    expect(stdout.join('\n')).toMatch(/^usage: npm run ingest -- .*DATABASE_URL, default postgres:\/\/postgres@127.0.0.1:5432\/store_uptime/s);
   });
 });

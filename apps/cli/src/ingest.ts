@@ -8,9 +8,11 @@
  */
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
+import { describeDatabaseUrl } from '@store-uptime/config';
 import { InputFileError } from '@store-uptime/csv';
 import {
   databaseUrlFromEnv,
+  describeConnectError,
   type FileIngestResult,
   type IngestFiles,
   type IngestProgress,
@@ -18,8 +20,14 @@ import {
   type IngestResult,
 } from '@store-uptime/db';
 
-const USAGE =
-  'usage: npm run ingest -- [--polls <file>] [--hours <file>] [--timezones <file>] [--replace] [--rejects <file>]   (database: DATABASE_URL)';
+const USAGE = 'usage: npm run ingest -- [--polls <file>] [--hours <file>] [--timezones <file>] [--replace] [--rejects <file>] [--help]';
+const HELP = `${USAGE}
+
+Loads poll, business-hours and time-zone files (.csv or .csv.gz, the real files' formats) into
+PostgreSQL. Without --replace, rows are appended; with it, each given table is replaced in one
+transaction. Bad rows are skipped, counted and reported (--rejects writes them to a file).
+Database: DATABASE_URL, default postgres://postgres@127.0.0.1:5432/store_uptime (the one npm start
+uses), migrated first (npm run db:migrate).`;
 
 export class UsageError extends Error {}
 
@@ -143,6 +151,10 @@ function formatFileLine(file: FileIngestResult): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(HELP);
+    return 0;
+  }
   let args: IngestArgs;
   try {
     args = parseIngestArgs(argv);
@@ -150,7 +162,10 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`ingest: ${(error as Error).message}\n${USAGE}`);
     return 2;
   }
-  const pool = new Pool({ connectionString: databaseUrlFromEnv(), max: 1 });
+  const url = databaseUrlFromEnv();
+  const target = describeDatabaseUrl(url);
+  console.log(`ingest: into ${target}`);
+  const pool = new Pool({ connectionString: url, max: 1 });
   const progress = new ProgressReporter(process.stderr);
   const started = process.hrtime.bigint();
   try {
@@ -169,7 +184,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`ingest: ${error.message} (nothing was loaded)`);
       return 2;
     }
-    console.error(`ingest: failed, nothing was loaded: ${(error as Error).message}`);
+    console.error(`ingest: failed, nothing was loaded into ${target}: ${describeConnectError(error, url)}`);
     return 1;
   } finally {
     await pool.end();

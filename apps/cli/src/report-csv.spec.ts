@@ -25,7 +25,16 @@ describe('parseReportCsvArgs', () => {
     expect(parseReportCsvArgs([...base, '--as-of', text, '--method', 'step'])).toMatchObject({ asOfUs: expected, method: 'step' });
   });
 
+  it('takes the sample week instead of three files, with seed 1 unless told', () => {
+    expect(parseReportCsvArgs(['--sample', '--out', 'o.csv'])).toEqual({ sample: { seed: 1 }, out: 'o.csv', method: 'hourly', asOfUs: undefined });
+    expect(parseReportCsvArgs(['--sample', '--seed', '7', '--out', 'o.csv', '--method', 'step'])).toMatchObject({ sample: { seed: 7 }, method: 'step' });
+  });
+
   it.each([
+    [['--sample', '--polls', 'p.csv', '--out', 'o'], '--sample replaces --polls, --hours and --timezones; leave out --polls'],
+    [['--sample', '--seed', '1.5', '--out', 'o'], '--seed must be an integer'],
+    [[...base, '--seed', '3'], '--seed goes with --sample'],
+    [['--sample'], 'missing --out'],
     [['--hours', 'h', '--timezones', 't', '--out', 'o'], 'missing --polls'],
     [[...base, '--method', 'daily'], '--method must be hourly or step'],
     [[...base, '--as-of', 'yesterday'], '--as-of is not an ISO-8601 instant'],

@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+import { localServices } from '@store-uptime/config';
 import { BusinessHoursEntity } from './entities/business-hours.entity';
 import { ReportEntity } from './entities/report.entity';
 import { StoreStatusEntity } from './entities/store-status.entity';
@@ -6,18 +7,17 @@ import { StoreTimezoneEntity } from './entities/store-timezone.entity';
 import { CreateInputTables1795800000000 } from './migrations/1795800000000-create-input-tables';
 import { CreateReports1795800000001 } from './migrations/1795800000001-create-reports';
 
-/** The machine's own PostgreSQL (trust auth), as in the team's test setup. */
-export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-
 // Listed explicitly, not globbed: globs silently pick up nothing (or .ts twice) once the code is
 // compiled to dist/ or bundled, and review should see every table the app maps.
 export const ENTITIES = [StoreStatusEntity, BusinessHoursEntity, StoreTimezoneEntity, ReportEntity] as const;
 export const MIGRATIONS = [CreateInputTables1795800000000, CreateReports1795800000001] as const;
 
-/** `DATABASE_URL` from the environment, or the default local database. */
+/**
+ * `DATABASE_URL` from the environment, or the local default (`store_uptime` on this machine's
+ * PostgreSQL, libs/config/src/local-services.ts): the same database `npm start` uses.
+ */
 export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  const url = env.DATABASE_URL?.trim();
-  return url ? url : DEFAULT_DATABASE_URL;
+  return localServices(env).databaseUrl;
 }
 
 /**

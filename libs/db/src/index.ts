@@ -11,3 +11,4 @@ export * from './report-window';
 export * from './ingest/input-tables';
 export * from './ingest/ingest';
 export * from './ingest/bulk-load';
+export * from './connect-errors';

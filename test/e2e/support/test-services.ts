@@ -4,21 +4,15 @@ import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { createTempDatabase, dataSourceOptionsFromUrl, migrateUp, type TempDatabase } from '@store-uptime/db';
 import { QUEUES, workerConnection } from '@store-uptime/queue';
-import { deleteBucketAndObjects } from '../../../scripts/faults/namespace';
+import { deleteBucketAndObjects, MACHINE_SERVICES } from '../../../scripts/faults/namespace';
 import { loadFixture } from './fixture-data';
 
 /**
  * This machine's services (started by scripts/services/ensure-services.sh), each used through a
  * private namespace so several runs can share them: a new database, a Redis key prefix and an S3
- * bucket per run, all removed afterwards.
+ * bucket per run, all removed afterwards. The addresses are the fault suite's (one definition).
  */
-export const SERVICES = {
-  postgres: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-  redis: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-  s3Endpoint: process.env.TEST_S3_ENDPOINT ?? 'http://127.0.0.1:7480',
-  s3AccessKey: process.env.TEST_S3_ACCESS_KEY_ID ?? 'testak',
-  s3Secret: process.env.TEST_S3_SECRET_ACCESS_KEY ?? 'testsecret',
-};
+export const SERVICES = MACHINE_SERVICES;
 
 export interface TestNamespace {
   database: TempDatabase;

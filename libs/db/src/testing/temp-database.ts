@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { maintenanceDatabaseUrl } from '@store-uptime/config';
 import { dataSourceOptionsFromUrl } from '../data-source-options';
 import { migrateUp } from '../migrate';
 
@@ -14,19 +15,23 @@ export interface TempDatabase {
 
 /**
  * Creates an empty database with a unique name on the server of `serverUrl`, so several test or
- * benchmark runs can share one PostgreSQL (team rule: each run creates and drops its own).
+ * benchmark runs can share one PostgreSQL (team rule: each run creates and drops its own). Only the
+ * server of `serverUrl` matters: the database is created from the server's maintenance database,
+ * so `serverUrl` may name one that does not exist yet (e.g. the default `store_uptime` on a fresh
+ * machine).
  */
 export async function createTempDatabase(serverUrl: string, prefix = 'uptime_test'): Promise<TempDatabase> {
   const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`.toLowerCase();
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe database name: ${name}`);
-  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
+  const admin = maintenanceDatabaseUrl(serverUrl);
+  await withClient(admin, (client) => client.query(`CREATE DATABASE "${name}"`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     name,
     drop: async () => {
-      await withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await withClient(admin, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
   };
 }
