@@ -109,6 +109,11 @@ describe('store-uptime service (API + worker, end to end)', () => {
         parameters: { as_of: null, method: 'hourly' },
         counts: { stores: 8, rows_skipped: 0 },
         now_used: '2023-01-25T18:13:22.479Z',
+        // The fixture has a store without a zone row and one on Mars: both computed in America/Chicago.
+        warnings: [
+          { code: 'stores_without_zone', count: 1 },
+          { code: 'invalid_zone', count: 1 },
+        ],
         error: null,
         attempts: 1,
         links: { self: `/reports/${reportId}`, download: `/reports/${reportId}/download` },
@@ -159,6 +164,19 @@ describe('store-uptime service (API + worker, end to end)', () => {
       expect(location).toContain(`/reports/${id}.csv`);
       const csv = (await httpGet(location)).text;
       expect(csv).toBe(await expectedReportCsv({ asOf: new Date(asOf), method: 'step' }));
+    });
+
+    it('completes a report over no polls with stores 0 and a no_polls warning, never a silent success', async () => {
+      const asOf = '2020-01-01T00:00:00.000Z'; // before every poll of the fixture
+      const accepted = await request(server).post('/reports').send({ as_of: asOf }).expect(202);
+      const id = accepted.body.id as string;
+      const details = await pollUntil(
+        async () => (await request(server).get(`/reports/${id}`).expect(200)).body as Record<string, unknown>,
+        (body) => body.status === 'complete' || body.status === 'failed',
+      );
+      expect(details).toMatchObject({ status: 'complete', counts: { stores: 0 }, now_used: asOf, warnings: [{ code: 'no_polls', count: 0 }] });
+      const redirect = await request(server).get(`/reports/${id}/download`).expect(302);
+      expect((await httpGet(redirect.headers.location as string)).text.trim().split('\n')).toHaveLength(1);
     });
 
     it('serves the OpenAPI document and the echo route', async () => {

@@ -29,7 +29,7 @@ describe('migrations', () => {
   });
 
   it('creates every table, and the entities need no further schema change', async () => {
-    expect(await migrateUp(dataSource)).toEqual(['CreateInputTables1795800000000', 'CreateReports1795800000001']);
+    expect(await migrateUp(dataSource)).toEqual(['CreateInputTables1795800000000', 'CreateReports1795800000001', 'AddReportWarnings1795800000002']);
     expect(await userTables(dataSource)).toEqual(TABLES);
     // What `synchronize` would do now: nothing, so the entities and the migrations agree.
     const pending = await dataSource.driver.createSchemaBuilder().log();
@@ -43,6 +43,7 @@ describe('migrations', () => {
     ['a report id that is not 32 lowercase hex characters', `INSERT INTO reports (id, method) VALUES ('ABC', 'hourly')`, 'reports_id_hex'],
     ['an unknown report status', `INSERT INTO reports (id, status) VALUES ('${'a'.repeat(32)}', 'done')`, 'reports_status_known'],
     ['an unknown method', `INSERT INTO reports (id, method) VALUES ('${'b'.repeat(32)}', 'daily')`, 'reports_method_known'],
+    ['warnings that are not a list', `INSERT INTO reports (id, warnings) VALUES ('${'c'.repeat(32)}', '{"code":"no_polls"}')`, 'reports_warnings_list'],
   ])('rejects %s', async (_label, sql, constraint) => {
     await expect(dataSource.query(sql)).rejects.toThrow(constraint);
   });
@@ -50,18 +51,21 @@ describe('migrations', () => {
   it('fills the report defaults', async () => {
     const id = '0123456789abcdef0123456789abcdef';
     await dataSource.query(`INSERT INTO reports (id) VALUES ($1)`, [id]);
-    const [row] = await dataSource.query(`SELECT status, method, progress, attempts, created_at FROM reports WHERE id = $1`, [id]);
-    expect(row).toMatchObject({ status: 'queued', method: 'hourly', progress: 0, attempts: 0 });
+    const [row] = await dataSource.query(`SELECT status, method, progress, attempts, warnings, created_at FROM reports WHERE id = $1`, [id]);
+    expect(row).toMatchObject({ status: 'queued', method: 'hourly', progress: 0, attempts: 0, warnings: [] });
     expect(row.created_at).toBeInstanceOf(Date);
   });
 
   it('reverts one step at a time, then everything, and applies again', async () => {
+    expect(await migrateDown(dataSource)).toEqual(['AddReportWarnings1795800000002']);
+    const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM information_schema.columns WHERE table_name = 'reports' AND column_name = 'warnings'`);
+    expect(count).toBe(0);
     expect(await migrateDown(dataSource)).toEqual(['CreateReports1795800000001']);
     expect(await userTables(dataSource)).toEqual(['business_hours', 'store_status', 'store_timezones']);
     expect(await migrateDown(dataSource, 'all')).toEqual(['CreateInputTables1795800000000']);
     expect(await userTables(dataSource)).toEqual([]);
     expect(await migrateDown(dataSource, 'all')).toEqual([]);
-    expect(await migrateUp(dataSource)).toHaveLength(2);
+    expect(await migrateUp(dataSource)).toHaveLength(3);
     expect(await userTables(dataSource)).toEqual(TABLES);
   });
 });

@@ -1,6 +1,7 @@
 import type { ApiResponseSchemaHost } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { ReportEntity, ReportStatus } from '@store-uptime/db';
+import { REPORT_WARNING_CODES } from '@store-uptime/uptime';
 import { triggerBodySchema } from './report-params';
 import type { ReportState } from './reports.service';
 
@@ -21,6 +22,7 @@ export function reportDetailsView(details: { row: ReportEntity; status: ReportSt
     parameters: { as_of: row.asOf?.toISOString() ?? null, method: row.method },
     counts: { stores: row.storesCount, rows_skipped: row.rowsSkipped },
     now_used: row.nowUsed?.toISOString() ?? null,
+    warnings: row.warnings,
     error: details.error,
     attempts: row.attempts,
     created_at: row.createdAt.toISOString(),
@@ -56,6 +58,12 @@ const schemas = {
     parameters: z.object({ as_of: isoInstant.nullable(), method: z.enum(['hourly', 'step']) }),
     counts: z.object({ stores: z.number().int().nullable(), rows_skipped: z.number().int().nullable() }),
     now_used: isoInstant.nullable(),
+    warnings: z
+      .array(z.object({ code: z.enum(REPORT_WARNING_CODES), count: z.number().int().min(0) }))
+      .describe(
+        'What the numbers alone do not say; the report is complete and correct all the same. no_polls: no poll at or before now in the week, so no store (count 0); ' +
+          'stores_without_zone / invalid_zone: stores computed in America/Chicago because their zone is missing / not an IANA name (count: stores).',
+      ),
     error: z.string().nullable(),
     attempts: z.number().int(),
     created_at: isoInstant,

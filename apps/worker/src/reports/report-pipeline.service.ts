@@ -7,6 +7,7 @@ import { writeReportCsv } from '@store-uptime/csv';
 import { isReportId, REPORT_METHODS, type ReportJobData, type ReportJobResult } from '@store-uptime/queue';
 import { describeS3Error, reportKey, type ReportStorage } from '@store-uptime/storage';
 import { ReportStatus } from '@store-uptime/db';
+import { reportWarnings } from '@store-uptime/uptime';
 import type { ComputeRunner } from '../compute/compute-runner';
 import type { ComputeResult } from '../compute/report-computation';
 import { WorkerMetrics } from '../metrics/worker-metrics';
@@ -145,6 +146,8 @@ export class ReportPipelineService {
     await this.progress(job, PROGRESS.uploaded);
 
     const nowUsed = result.nowUs === null ? null : new Date(result.nowUs / 1000);
+    const warnings = reportWarnings(result.stats);
+    if (warnings.length > 0) this.logger.warn({ ...log, warnings }, `report has warnings: ${warnings.map((w) => `${w.code} ${w.count}`).join(', ')}`);
     await this.stage('record', () =>
       this.records.markComplete(reportId, {
         s3Key: key,
@@ -152,6 +155,7 @@ export class ReportPipelineService {
         // Rows were validated (and bad ones counted) at ingest; here only polls after `now` are left out.
         rowsSkipped: result.stats.pollsAfterNow,
         nowUsed,
+        warnings,
       }),
     );
     await job.updateProgress(PROGRESS.complete);

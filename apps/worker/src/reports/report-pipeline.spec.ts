@@ -89,7 +89,7 @@ describe('ReportPipelineService', () => {
     expect(calls[0]).toBe('running 0.05');
     expect(calls).toContain('progress 0.4');
     expect(calls.at(-1)).toBe(
-      `complete ${JSON.stringify({ s3Key: `reports/${ID}.csv`, storesCount: 2, rowsSkipped: 0, nowUsed: new Date('2023-01-25T18:00:00Z') })}`,
+      `complete ${JSON.stringify({ s3Key: `reports/${ID}.csv`, storesCount: 2, rowsSkipped: 0, nowUsed: new Date('2023-01-25T18:00:00Z'), warnings: [] })}`,
     );
     expect(uploads[`reports/${ID}.csv`]).toBe(
       'store_id,uptime_last_hour,uptime_last_day,uptime_last_week,downtime_last_hour,downtime_last_day,downtime_last_week\n' +

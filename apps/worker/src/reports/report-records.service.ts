@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { ReportEntity, ReportStatus } from '@store-uptime/db';
+import type { ReportWarning } from '@store-uptime/uptime';
 import { isReportId } from '@store-uptime/queue';
 
 const UNFINISHED = [ReportStatus.queued, ReportStatus.running];
@@ -51,7 +52,7 @@ export class ReportRecordsService {
 
   async markComplete(
     id: string,
-    outcome: { s3Key: string; storesCount: number; rowsSkipped: number; nowUsed: Date | null },
+    outcome: { s3Key: string; storesCount: number; rowsSkipped: number; nowUsed: Date | null; warnings: ReportWarning[] },
   ): Promise<void> {
     await this.reports
       .createQueryBuilder()
@@ -63,10 +64,12 @@ export class ReportRecordsService {
         storesCount: outcome.storesCount,
         rowsSkipped: outcome.rowsSkipped,
         nowUsed: outcome.nowUsed,
+        warnings: () => ':warnings::jsonb',
         error: null,
         finishedAt: () => 'now()',
       })
       .where({ id: checked(id) })
+      .setParameter('warnings', JSON.stringify(outcome.warnings))
       .execute();
   }
 

@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { UptimeMethod } from '@store-uptime/uptime';
+import type { ReportWarning, UptimeMethod } from '@store-uptime/uptime';
 
 /** Lifecycle of a report; the API answers `Running` for both queued and running. */
 export const ReportStatus = {
@@ -22,6 +22,7 @@ export type ReportStatus = (typeof ReportStatus)[keyof typeof ReportStatus];
 @Check('reports_status_known', `"status" IN ('queued', 'running', 'complete', 'failed')`)
 @Check('reports_method_known', `"method" IN ('hourly', 'step')`)
 @Check('reports_progress_range', `"progress" >= 0 AND "progress" <= 1`)
+@Check('reports_warnings_list', `jsonb_typeof("warnings") = 'array'`)
 export class ReportEntity {
   /** 32 lowercase hex characters (128 random bits) made by the API; unguessable, so it doubles as the capability to read the report. */
   @PrimaryColumn({ type: 'char', length: 32 })
@@ -50,6 +51,10 @@ export class ReportEntity {
   /** The `now` the report actually used (asOf, or the latest poll at the time it ran). */
   @Column({ name: 'now_used', type: 'timestamptz', nullable: true })
   nowUsed!: Date | null;
+
+  /** What the numbers alone do not say (no polls, zone fallbacks); empty until complete. */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  warnings!: ReportWarning[];
 
   /** Why the report failed; shown to the client, so no stack traces or internals. */
   @Column({ type: 'text', nullable: true })
