@@ -1,5 +1,11 @@
 import type { Config } from 'jest';
 
+// The AWS SDK warns (process.emitWarning, once per process) that its releases after January 2027
+// will need Node 22. Every Jest worker and every app a test starts is a new process, so a passing
+// run printed the same notice a dozen times. Node support is stated once, in package.json's
+// engines and the README; workers and children inherit this variable.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 type ProjectOptions = NonNullable<Config['projects']>[number] & object;
 
 // Type checking is `npm run typecheck`'s job; tsconfig.spec.json makes ts-jest transpile only (fast).

@@ -8,7 +8,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { LOG_REDACT_PATHS, pgPoolSettings, s3SettingsFromEnv, validateApiEnv, type ApiEnv } from '@store-uptime/config';
 import { dataSourceOptionsFromUrl, ReportEntity } from '@store-uptime/db';
-import { producerConnection, QUEUES } from '@store-uptime/queue';
+import { producerConnection, QUEUES, ListenedQueue } from '@store-uptime/queue';
 import { ReportStorage } from '@store-uptime/storage';
 import { HealthController } from './health/health.controller';
 import { ApiMetrics } from './metrics/api-metrics';
@@ -40,6 +40,8 @@ class ApiResources implements OnApplicationShutdown {
 @Module({})
 export class ApiModule {
   static forRoot(options: ApiModuleOptions = {}): DynamicModule {
+    // Connection errors are logged by the services; BullMQ's console fallback stays quiet (libs/queue/src/listened-queue.ts).
+    BullModule.queueClass = ListenedQueue;
     // ConfigModule validates while forRoot runs; the typed result is also provided whole as API_ENV.
     let validated: ApiEnv | undefined;
     const configModule = ConfigModule.forRoot({

@@ -7,7 +7,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { LOG_REDACT_PATHS, pgPoolSettings, s3SettingsFromEnv, validateWorkerEnv, type WorkerEnv } from '@store-uptime/config';
 import { dataSourceOptionsFromUrl, ReportEntity } from '@store-uptime/db';
-import { QUEUES, workerConnection } from '@store-uptime/queue';
+import { QUEUES, workerConnection, ListenedQueue } from '@store-uptime/queue';
 import { ReportStorage } from '@store-uptime/storage';
 import { compiledThreadEntry, InlineComputeRunner, ThreadComputeRunner, type ComputeRunner } from './compute/compute-runner';
 import { WorkerHealthController } from './health/worker-health.controller';
@@ -46,6 +46,8 @@ class WorkerResources implements OnApplicationShutdown {
 @Module({})
 export class WorkerModule {
   static forRoot(options: WorkerModuleOptions = {}): DynamicModule {
+    // Connection errors are logged by the services; BullMQ's console fallback stays quiet (libs/queue/src/listened-queue.ts).
+    BullModule.queueClass = ListenedQueue;
     // ConfigModule validates while forRoot runs (before any provider exists); the typed result is
     // also provided whole as WORKER_ENV for the factories below that need several keys.
     let validated: WorkerEnv | undefined;

@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { createTempDatabase, dataSourceOptionsFromUrl, migrateUp, type TempDatabase } from '@store-uptime/db';
@@ -11,26 +10,14 @@ import type { ComputeStage } from './report-computation';
 /**
  * The worker thread only exists compiled (dist/…/compute.thread.js); under ts-jest the worker
  * computes inline. This spec runs the compiled thread against the inline path on the same
- * database, building first when dist is missing or older than the sources it depends on.
+ * database, building first when dist is missing or stale (scripts/build/ensure-build.sh, the
+ * project's one staleness check).
  */
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const ENTRY = join(ROOT, 'dist', 'apps', 'worker', 'src', 'compute', 'compute.thread.js');
-const SOURCES = ['apps/worker/src/compute', 'libs/db/src', 'libs/uptime/src'].map((dir) => join(ROOT, dir));
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts') && !/\.(int-|e2e-)?spec\.ts$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
 
 function ensureCompiledThread(): void {
-  const sourcesChanged = Math.max(...SOURCES.map(newestSource));
-  if (existsSync(ENTRY) && statSync(ENTRY).mtimeMs >= sourcesChanged) return;
-  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync('bash', [join(ROOT, 'scripts', 'build', 'ensure-build.sh')], { cwd: ROOT, stdio: 'inherit' });
 }
 
 describe('compute runners (worker thread vs inline)', () => {
