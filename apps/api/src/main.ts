@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from 'nestjs-pino';
 import type { ApiEnv } from '@store-uptime/config';
 import { createApiApp } from './api-app';
 import { API_ENV } from './tokens';
@@ -7,6 +8,8 @@ import { API_ENV } from './tokens';
 async function bootstrap(): Promise<void> {
   const app = await createApiApp();
   await app.listen(app.get<ApiEnv>(API_ENV).PORT);
+  const url = await app.getUrl();
+  app.get(Logger).log(`API listening on ${url} (OpenAPI at ${url}/docs)`, 'Bootstrap');
 }
 
 bootstrap().catch((error: unknown) => {

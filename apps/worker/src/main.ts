@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ConfigService } from '@nestjs/config';
+import { Logger } from 'nestjs-pino';
 import type { WorkerEnv } from '@store-uptime/config';
 import { createWorkerApp } from './worker-app';
 
@@ -9,6 +10,7 @@ async function bootstrap(): Promise<void> {
   const port = app.get(ConfigService<WorkerEnv, true>).get('WORKER_PORT', { infer: true });
   // Internal port: /health/live, /health/ready and /metrics only.
   await app.listen(port);
+  app.get(Logger).log(`worker probes and metrics listening on ${await app.getUrl()} (/health/ready, /metrics)`, 'Bootstrap');
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,0 +1,37 @@
+/**
+ * The apps' JSON log lines (pino) as one readable line each, prefixed by the process that wrote
+ * them, for `npm start`'s terminal: `12:00:01.234 worker-1 INFO  ReportPipeline: report complete
+ * reportId=3f0c… seconds=4.2`. Written here rather than with pino-pretty: what is needed is a
+ * fixed prefix per process and a handful of fields on one line, which is a few lines of code, and
+ * pino-pretty would be one more dependency (with its own) for it. Lines that are not JSON pass
+ * through unchanged, prefixed too.
+ */
+
+const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+/** pino's own fields, shown in the line's fixed part or not at all. */
+const FIXED = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'context', 'req', 'res', 'responseTime', 'err']);
+
+export function formatLogLine(source: string, line: string): string {
+  const prefix = source.padEnd(8);
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return `${prefix} ${line}`;
+  }
+  if (entry === null || typeof entry !== 'object' || typeof entry.level !== 'number') return `${prefix} ${line}`;
+  const time = typeof entry.time === 'number' ? new Date(entry.time).toISOString().slice(11, 23) : '';
+  const level = (LEVELS[entry.level] ?? String(entry.level)).padEnd(5);
+  const context = typeof entry.context === 'string' ? `${entry.context}: ` : '';
+  const parts = [`${time} ${prefix} ${level} ${context}${String(entry.msg ?? '')}`];
+  const req = entry.req as { method?: string; url?: string } | undefined;
+  const res = entry.res as { statusCode?: number } | undefined;
+  if (req?.method) parts.push(`${req.method} ${req.url ?? ''} ${res?.statusCode ?? ''}`.trim() + (typeof entry.responseTime === 'number' ? ` ${entry.responseTime} ms` : ''));
+  const err = entry.err as { message?: string } | undefined;
+  if (err?.message) parts.push(`error="${err.message}"`);
+  for (const [key, value] of Object.entries(entry)) {
+    if (FIXED.has(key) || value === undefined) continue;
+    parts.push(`${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  }
+  return parts.join(' ');
+}
