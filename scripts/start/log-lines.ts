@@ -8,10 +8,16 @@
  */
 
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
-/** pino's own fields, shown in the line's fixed part or not at all. */
-const FIXED = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'context', 'req', 'res', 'responseTime', 'err']);
+/** pino's own fields (and `app`, which the prefix says), shown in the line's fixed part or not at all. */
+const FIXED = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'context', 'req', 'res', 'responseTime', 'err', 'app']);
+/**
+ * Nest's start-up chatter (every module and route, ~40 lines an app) at info level: it says nothing
+ * a user of `npm start` acts on, and the apps' own `listening on` line says they are up.
+ */
+const NEST_BOOT_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
 
-export function formatLogLine(source: string, line: string): string {
+/** The line to print for one line of an app's output, or null to leave it out. */
+export function formatLogLine(source: string, line: string): string | null {
   const prefix = source.padEnd(8);
   let entry: Record<string, unknown>;
   try {
@@ -20,6 +26,7 @@ export function formatLogLine(source: string, line: string): string {
     return `${prefix} ${line}`;
   }
   if (entry === null || typeof entry !== 'object' || typeof entry.level !== 'number') return `${prefix} ${line}`;
+  if (entry.level <= 30 && typeof entry.context === 'string' && NEST_BOOT_CONTEXTS.has(entry.context)) return null;
   const time = typeof entry.time === 'number' ? new Date(entry.time).toISOString().slice(11, 23) : '';
   const level = (LEVELS[entry.level] ?? String(entry.level)).padEnd(5);
   const context = typeof entry.context === 'string' ? `${entry.context}: ` : '';

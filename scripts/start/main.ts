@@ -88,14 +88,18 @@ function readSettings(env: NodeJS.ProcessEnv): Settings {
 /** Free means nothing listens on it, on any interface (the apps listen on all of them). */
 async function assertPortFree(value: number, what: string): Promise<void> {
   const server = createServer();
-  server.listen(value);
-  const [event, error] = await Promise.race([once(server, 'listening').then(() => ['listening']), once(server, 'error').then((e) => ['error', e[0]])]);
-  if (event === 'listening') {
+  const error = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
+    server.once('error', resolve);
+    server.listen(value, () => resolve(null));
+  });
+  if (error === null) {
     await new Promise((resolve) => server.close(resolve));
     return;
   }
-  const code = (error as NodeJS.ErrnoException).code;
-  throw new StartError(code === 'EADDRINUSE' ? `port ${value} (${what}) is already in use: stop what uses it, or set ${what.split(',')[0]} to another port` : `port ${value} (${what}): ${(error as Error).message}`);
+  const setting = what.split(',')[0];
+  throw new StartError(
+    error.code === 'EADDRINUSE' ? `port ${value} (${what}) is already in use: stop what uses it, or set ${setting} to another port` : `port ${value} (${what}): ${error.message}`,
+  );
 }
 
 async function withClient<T>(url: string, use: (client: Client) => Promise<T>): Promise<T> {
@@ -174,7 +178,10 @@ function startApp(name: string, entry: string, env: NodeJS.ProcessEnv, url: stri
   // with exactly one SIGTERM (a second signal would cut a worker's drain short).
   const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', entry)], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   for (const stream of [child.stdout!, child.stderr!]) {
-    createInterface({ input: stream }).on('line', (line) => say(formatLogLine(name, line)));
+    createInterface({ input: stream }).on('line', (line) => {
+      const text = formatLogLine(name, line);
+      if (text !== null) say(text);
+    });
   }
   const exited = once(child, 'exit').then(() => undefined);
   const app = { name, child, url, exited };
@@ -217,7 +224,8 @@ async function runReport(api: string): Promise<{ value: { id: string; details: R
     if (details.status === 'complete') break;
     if (details.status === 'failed') throw new StartError(`report ${id} failed: ${details.error}`);
     if (Date.now() > deadline) throw new StartError(`report ${id} did not finish within ${REPORT_TIMEOUT_MS / 60_000} min`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    // Each read is one access-log line of the API; once a second keeps the terminal readable.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
   // The download route redirects to a presigned S3 URL; fetch follows it, as a browser would.
   const download = await fetch(`${api}/reports/${id}/download`);

@@ -8,5 +8,5 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 began=$(date +%s%N)
 bash scripts/build/ensure-build.sh
-echo "[start] build: dist/ is up to date ($(( ($(date +%s%N) - began) / 100000000 )) ds)" | sed -E 's/\(([0-9]*)([0-9]) ds\)/(\1.\2 s)/; s/\(\.([0-9]) s\)/(0.\1 s)/'
+echo "[start] build: dist/ ready ($(( ($(date +%s%N) - began) / 100000000 )) ds)" | sed -E 's/\(([0-9]*)([0-9]) ds\)/(\1.\2 s)/; s/\(\.([0-9]) s\)/(0.\1 s)/'
 exec node dist/scripts/start/main.js "$@"
