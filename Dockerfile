@@ -1,5 +1,6 @@
-# syntax=docker/dockerfile:1
-# One image recipe for both apps (issue 5): `docker build --build-arg APP=api|worker .`
+# One image recipe for both apps: `docker build --build-arg APP=api|worker .`
+# (No `# syntax=` line: with it BuildKit fetches its frontend image from Docker Hub before building,
+# which fails wherever no registry is reachable; the classic builder and BuildKit both build this.)
 # Stages: `build` compiles TypeScript with all dependencies; `prod-deps` installs production
 # dependencies only; the final stage holds those, `dist/` and the sample data, and runs as a
 # non-root user. No secrets are baked in: everything comes from the environment at run time.
@@ -18,7 +19,12 @@ RUN npm run build
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# --omit=dev keeps the packages the lock marks devOptional: dev dependencies that are also optional
+# peers of production ones (typescript for valibot, ts-node for typeorm). Nothing at run time loads
+# them, so they are removed by the lock's own list.
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && node -e "const {rmSync}=require('node:fs');for(const [path,entry] of Object.entries(require('./package-lock.json').packages))if(entry.devOptional)rmSync(path,{recursive:true,force:true})" \
+ && npm cache clean --force
 
 FROM ${NODE_IMAGE}
 ARG APP=api

@@ -20,6 +20,7 @@ const shared: ProjectOptions = {
   },
   transformIgnorePatterns: ['/node_modules/(?!(arquero|@uwdata)/)'],
   moduleNameMapper: {
+    '^@store-uptime/db/testing$': '<rootDir>/libs/db/src/testing/temp-database.ts',
     '^@store-uptime/(uptime|csv|db|queue|storage|config|datagen)$': '<rootDir>/libs/$1/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
@@ -32,6 +33,9 @@ const config: Config = {
     // Issue 6: fault injection, load, fuzz and security specs. They run the built apps as child
     // processes and start private PostgreSQL/Redis instances, so they run serially (--runInBand).
     { ...shared, displayName: 'faults', testMatch: ['<rootDir>/test/{faults,fuzz,security}/**/*.{faults,fuzz,security}-spec.ts'] },
+    // The Docker path (`npm run test:compose`, scripts/docker/compose-test.sh provides the engine):
+    // not part of `npm test`, which must pass on a machine without Docker.
+    { ...shared, displayName: 'compose', testMatch: ['<rootDir>/test/deploy/**/*.compose-spec.ts'] },
   ],
   // Integration specs start services and move real data; unit specs stay far below this.
   testTimeout: 120_000,

@@ -23,8 +23,8 @@ import { parseArgs } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import { Pool, type PoolClient } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { createMigratedDatabase } from '@store-uptime/db/testing';
 import {
-  createMigratedDatabase,
   databaseUrlFromEnv,
   dropKeysAndIndexes,
   ingestFiles,

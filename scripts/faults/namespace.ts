@@ -5,7 +5,8 @@ import { Queue } from 'bullmq';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { localServices } from '@store-uptime/config';
-import { createTempDatabase, dataSourceOptionsFromUrl, ingestFiles, migrateUp, type TempDatabase } from '@store-uptime/db';
+import { dataSourceOptionsFromUrl, ingestFiles, migrateUp } from '@store-uptime/db';
+import { createTempDatabase, type TempDatabase } from '@store-uptime/db/testing';
 import { QUEUES, workerConnection } from '@store-uptime/queue';
 import { REPO_ROOT } from './processes';
 

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { createTempDatabase, dataSourceOptionsFromUrl, migrateUp, type TempDatabase } from '@store-uptime/db';
+import { dataSourceOptionsFromUrl, migrateUp } from '@store-uptime/db';
+import { createTempDatabase, type TempDatabase } from '@store-uptime/db/testing';
 import { loadFixture } from '../../../../test/e2e/support/fixture-data';
 import { SERVICES } from '../../../../test/e2e/support/test-services';
 import { ComputeAbortedError, InlineComputeRunner, ThreadComputeRunner } from './compute-runner';
