@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +46,29 @@ function run(command: string, args: string[], timeoutMs = 120_000): string {
 const compose = (args: string[], timeoutMs?: number) => run('docker-compose', ['-f', 'docker-compose.yml', '-p', project, '--compatibility', ...args], timeoutMs);
 const inspect = (ref: string) => JSON.parse(run('docker', ['inspect', ref]))[0];
 const containers = (service: string) => compose(['ps', '-q', service]).split('\n').filter(Boolean);
+/**
+ * JSON from the published API port, one connection per request (no keep-alive: a pooled socket
+ * the API closed while the host computed its own CSV would fail the next request).
+ */
+function apiJson<T>(method: 'GET' | 'POST', path: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${apiUrl}${path}`, { method, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T);
+        } catch (error) {
+          reject(error);
+        }
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /** Runs a node script in a fresh container of `image`, as its own user. */
 const nodeIn = (image: string, script: string) => run('docker', ['run', '--rm', '--entrypoint', 'node', image, '-e', script]);
 
@@ -80,9 +104,9 @@ describe('docker-compose.yml, up', () => {
   }, 180_000);
 
   it('completes a report through the published API port, and its presigned CSV equals report:csv --sample on the host', async () => {
-    const { report_id: id } = (await (await fetch(`${apiUrl}/trigger_report`, { method: 'POST' })).json()) as { report_id: string };
+    const { report_id: id } = await apiJson<{ report_id: string }>('POST', '/trigger_report');
     const final = await pollUntil(
-      async () => (await (await fetch(`${apiUrl}/get_report?report_id=${id}`)).json()) as { status: string; url?: string; error?: string },
+      () => apiJson<{ status: string; url?: string; error?: string }>('GET', `/get_report?report_id=${id}`),
       (body) => body.status !== 'Running',
       300_000,
       1_000,
@@ -100,7 +124,7 @@ describe('docker-compose.yml, up', () => {
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
-    const details = (await (await fetch(`${apiUrl}/reports/${id}`)).json()) as { counts: { stores: number }; warnings: unknown[] };
+    const details = await apiJson<{ counts: { stores: number }; warnings: unknown[] }>('GET', `/reports/${id}`);
     expect(details.counts.stores).toBe(download.text.trim().split('\n').length - 1);
     expect(details.warnings).toEqual([{ code: 'stores_without_zone', count: expect.any(Number) }]);
   }, 400_000);
