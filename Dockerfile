@@ -28,6 +28,9 @@ RUN npm ci --omit=dev --no-audit --no-fund \
 
 FROM ${NODE_IMAGE}
 ARG APP=api
+# Its own description (a base image's labels are inherited otherwise).
+LABEL org.opencontainers.image.title="store-uptime-${APP}" \
+      org.opencontainers.image.description="store-uptime ${APP}: uptime reports of restaurant stores (NestJS, BullMQ, Arquero)"
 ENV NODE_ENV=production \
     APP=${APP}
 WORKDIR /app
