@@ -5,7 +5,11 @@
 # available (pulled, or built as labelled stand-ins where no registry is reachable:
 # scripts/docker/standins/build-standins.sh), then runs test/deploy/compose.compose-spec.ts, which
 # builds the Dockerfile, brings docker-compose.yml up and checks it from the host.
+#   --prepare   only the engine and the base images (mostly downloads: .ci/run does it while npm
+#               test runs), then stop the dockerd it started; a later run finds the images present.
 set -euo pipefail
+prepare_only=0
+[ "${1:-}" = --prepare ] && prepare_only=1
 cd "$(dirname "$0")/../.."
 log() { echo "[compose-test +${SECONDS}s] $*" >&2; }
 
@@ -43,6 +47,7 @@ fi
 
 log "base images"
 bash scripts/docker/standins/build-standins.sh
+if [ "$prepare_only" = 1 ]; then log "prepared"; exit 0; fi
 # The spec compares the stack's CSV with report:csv on the host, which needs dist/.
 bash scripts/build/ensure-build.sh
 log "compose spec"
