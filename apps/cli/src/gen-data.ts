@@ -31,8 +31,9 @@ neither, over a window (default: the real 2023 week, with its polling hole). The
 gives the same file. --scale K makes K times as many stores. Writes no database.`;
 
 /** Stores come from the committed sample files (paths relative to the repository root, npm's cwd). */
-const DEFAULT_HOURS = 'data/sample/menu_hours.csv.gz';
-const DEFAULT_TIMEZONES = 'data/sample/timezones.csv.gz';
+export const DEFAULT_HOURS = 'data/sample/menu_hours.csv.gz';
+export const DEFAULT_TIMEZONES = 'data/sample/timezones.csv.gz';
+export const DEFAULT_SEED = 1;
 /** Share of polling stores with neither hours nor zone, as in the real 2023 file. */
 const EXTRA_STORE_SHARE = 0.04;
 /** Scheduled hourly polls that leave no row: ~17 rows a store a day, as in the real file. */
@@ -69,7 +70,7 @@ export function parseGenDataArgs(argv: string[]): GenDataArgs {
       strict: true,
       options: {
         out: { type: 'string' },
-        seed: { type: 'string', default: '1' },
+        seed: { type: 'string', default: String(DEFAULT_SEED) },
         scale: { type: 'string', default: '1' },
         start: { type: 'string', default: POLL_WINDOW_2023.start },
         end: { type: 'string', default: POLL_WINDOW_2023.end },

@@ -1,20 +1,20 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runGenData, type GenDataSummary } from './gen-data';
+import { DEFAULT_HOURS, DEFAULT_SEED, DEFAULT_TIMEZONES, runGenData, type GenDataSummary } from './gen-data';
 
 /**
  * The sample week: polls generated for the committed sample stores (the real 2023 business hours
  * and time zones in data/sample/) with a fixed seed. One definition for every place that uses it:
  * `npm start` loads it into its database, `npm run report:csv -- --sample` computes the same report
  * from files, and docker-compose.yml's `sample-data` job runs gen-data with the same defaults. So
- * the three give byte-identical CSVs. Paths are relative to the repository root (npm's working
- * directory, and /app in the image).
+ * the three give byte-identical CSVs. It is gen-data's defaults (which the compose job relies on),
+ * named. Paths are relative to the repository root (npm's working directory, and /app in the image).
  */
 export const SAMPLE_WEEK = {
-  hours: 'data/sample/menu_hours.csv.gz',
-  timezones: 'data/sample/timezones.csv.gz',
-  seed: 1,
+  hours: DEFAULT_HOURS,
+  timezones: DEFAULT_TIMEZONES,
+  seed: DEFAULT_SEED,
 } as const;
 
 /**
