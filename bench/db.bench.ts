@@ -129,7 +129,7 @@ async function main(): Promise<void> {
 
     const oneWeek = await windowReads(db, pool, '1 week of history');
     const shift = await withPgClient(db.dataSource, addOlderWeeks);
-    const [{ n }] = await db.dataSource.query('SELECT count(*)::int AS n FROM store_status');
+    const [{ n }] = await db.dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM store_status');
     console.log(`(added weeks 2–4 of history in SQL: ${count(n)} polls now, ${shift.toFixed(1)} s)`);
     const fourWeeks = await windowReads(db, pool, '4 weeks of history');
     console.log(

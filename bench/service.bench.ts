@@ -48,7 +48,7 @@ const SERVICES = {
   s3Secret: process.env.BENCH_S3_SECRET_ACCESS_KEY ?? 'testsecret',
 };
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function freePort(): Promise<number> {
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
 
     const [apiPort, workerPort] = [await freePort(), await freePort()];
     const env = {
-      LOG_LEVEL: values['log-level']!,
+      LOG_LEVEL: values['log-level'],
       DATABASE_URL: database.url,
       REDIS_URL: SERVICES.redis,
       REDIS_PREFIX: prefix,
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
     );
 
     // The report is real: download it and count its rows.
-    const last = runs[runs.length - 1]!;
+    const last = runs[runs.length - 1];
     const { url } = (await (await fetch(`${api}/get_report?report_id=${last.id}`)).json()) as { url: string };
     const csv = await (await fetch(url)).text();
     console.log(`last report: ${csv.trim().split('\n').length - 1} stores, ${csv.length.toLocaleString('en-US')} bytes`);

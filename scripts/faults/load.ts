@@ -62,11 +62,11 @@ export async function waitAllFinished(databaseUrl: string, expected: number, sin
         const { rows: summary } = await client.query<{ last: Date | null; twice: number }>(
           'SELECT max(finished_at) AS last, count(*) FILTER (WHERE attempts > 1)::int AS twice FROM reports',
         );
-        const last = summary[0]!.last;
+        const last = summary[0].last;
         return {
           byStatus,
           rows: total,
-          startedTwice: summary[0]!.twice,
+          startedTwice: summary[0].twice,
           seconds: last ? (last.getTime() - since.getTime()) / 1000 : Number.NaN,
         };
       }

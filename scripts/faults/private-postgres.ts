@@ -101,8 +101,8 @@ export class PrivatePostgres {
         await client.query('SELECT 1');
         return;
       } catch (error) {
-        if (!this.running) throw new Error(`PostgreSQL exited at start-up:\n${this.process?.tail()}`);
-        if (Date.now() > deadline) throw new Error(`PostgreSQL not accepting connections after ${timeoutMs} ms: ${(error as Error).message}`);
+        if (!this.running) throw new Error(`PostgreSQL exited at start-up:\n${this.process?.tail()}`, { cause: error });
+        if (Date.now() > deadline) throw new Error(`PostgreSQL not accepting connections after ${timeoutMs} ms: ${(error as Error).message}`, { cause: error });
       } finally {
         await client.end().catch(() => undefined);
       }

@@ -227,7 +227,7 @@ export function isRoot(): boolean {
 
 /** Runs a command to completion; throws with its output when it fails. */
 export function run(command: string, args: string[], options: { env?: Record<string, string> } = {}): string {
-  const result = spawnSync(command, args, { encoding: 'utf8', env: options.env ?? (process.env as Record<string, string>) });
+  const result = spawnSync(command, args, { encoding: 'utf8', env: options.env ?? process.env });
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}): ${result.stderr || result.stdout}`);
   }

@@ -67,7 +67,7 @@ const trigger = z
   .superRefine((value, context) => {
     if (value.type !== 'redis') return;
     const result = redisMetadata.safeParse(value.metadata);
-    if (!result.success) for (const issue of result.error.issues) context.addIssue({ ...issue, path: ['metadata', ...issue.path] } as never);
+    if (!result.success) for (const issue of result.error.issues) context.addIssue({ ...issue, path: ['metadata', ...issue.path] });
   });
 
 export const scaledObjectSchema = z

@@ -155,7 +155,7 @@ describe('store-uptime service (API + worker, end to end)', () => {
       expect(details).toMatchObject({ status: 'complete', parameters: { as_of: asOf, method: 'step' }, now_used: asOf });
 
       const redirect = await request(server).get(`/reports/${id}/download`).expect(302);
-      const location = redirect.headers.location as string;
+      const location = redirect.headers.location;
       expect(location).toContain(`/reports/${id}.csv`);
       const csv = (await httpGet(location)).text;
       expect(csv).toBe(await expectedReportCsv({ asOf: new Date(asOf), method: 'step' }));

@@ -33,7 +33,7 @@ describe('S3 unreachable during a report', () => {
   beforeAll(async () => {
     ensureBuilt();
     ns = await createNamespace({ label: 's3' });
-    proxy = await TcpProxy.start(ns.env().S3_ENDPOINT!);
+    proxy = await TcpProxy.start(ns.env().S3_ENDPOINT);
     const shared = { REPORT_SWEEP_SECONDS: '1', REPORT_LOST_AFTER_SECONDS: '2' };
     [api, apiShort, worker] = await Promise.all([
       startApi(ns.env({ ...shared, REPORT_JOB_ATTEMPTS: '8', REPORT_JOB_BACKOFF_MS: '500' }), 'api'),

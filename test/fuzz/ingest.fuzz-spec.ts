@@ -150,13 +150,13 @@ describe(`ingest fuzz (seed ${SEED})`, () => {
       const { rows } = await pool.query<{ n: number; digest: string }>(
         `SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest FROM ${table} t`,
       );
-      result[table] = `${rows[0]!.n}:${rows[0]!.digest}`;
+      result[table] = `${rows[0].n}:${rows[0].digest}`;
     }
     return result;
   }
 
   async function count(table: string): Promise<number> {
-    return (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
+    return (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
   }
 
   function write(file: FuzzFile): string {
@@ -186,7 +186,7 @@ describe(`ingest fuzz (seed ${SEED})`, () => {
         continue;
       }
       loaded++;
-      const file = result.files[0]!;
+      const file = result.files[0];
       const skipped = Object.values(file.skipped).reduce((sum, n) => sum + (n ?? 0), 0);
       if (file.rowsRead !== file.rowsLoaded + skipped) problems.push(`${label}: read ${file.rowsRead} ≠ loaded ${file.rowsLoaded} + skipped ${skipped}`);
       const inTable = await count(TABLES[kind]);

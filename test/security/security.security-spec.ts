@@ -92,7 +92,7 @@ describe('security', () => {
       ['malformed basic', { authorization: 'Basic %%%not-base64' }],
     ])('refuses %s with 401 problem+json and a Basic challenge', async (_name, headers) => {
       for (const path of ['/admin/queues', '/admin/queues/api/queues']) {
-        const answer = await call('GET', `${api.url}${path}`, undefined, headers as Record<string, string>);
+        const answer = await call('GET', `${api.url}${path}`, undefined, headers);
         expect(answer.status).toBe(401);
         expect(answer.headers['content-type']).toMatch(PROBLEM);
         expect(answer.headers['www-authenticate']).toMatch(/^Basic realm=/);
@@ -187,7 +187,7 @@ describe('security', () => {
         const id = newReportId();
         expect(spy).toHaveBeenCalledTimes(1);
         expect(spy).toHaveBeenCalledWith(16);
-        expect(id).toBe((spy.mock.results[0]!.value as Buffer).toString('hex'));
+        expect(id).toBe((spy.mock.results[0].value as Buffer).toString('hex'));
       } finally {
         spy.mockRestore();
       }
@@ -201,7 +201,7 @@ describe('security', () => {
       const ones = new Array<number>(128).fill(0);
       for (const id of ids) {
         const bytes = Buffer.from(id, 'hex');
-        for (let bit = 0; bit < 128; bit++) ones[bit]! += (bytes[bit >> 3]! >> (7 - (bit & 7))) & 1;
+        for (let bit = 0; bit < 128; bit++) ones[bit] += (bytes[bit >> 3] >> (7 - (bit & 7))) & 1;
       }
       // Binomial(20 000, ½): σ ≈ 71; 6σ makes a false alarm practically impossible, while a fixed,
       // counter or timestamp bit (0, 20 000, or far off half) fails at once.
@@ -258,7 +258,7 @@ describe('security', () => {
       const forbidden = {
         ...SECRETS,
         bullBoardBasicAuth: Buffer.from(`operator:${SECRETS.bullBoardPassword}`).toString('base64'),
-        s3Secret: ns.env().S3_SECRET_ACCESS_KEY!,
+        s3Secret: ns.env().S3_SECRET_ACCESS_KEY,
         presignedSignature: 'X-Amz-Signature',
       };
       const leaks: string[] = [];

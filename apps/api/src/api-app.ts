@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -53,14 +52,14 @@ export async function createApiApp(options: ApiAppOptions = {}): Promise<INestAp
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 
-  installStatusFastLane(app.getHttpServer() as Server, {
+  installStatusFastLane(app.getHttpServer(), {
     reports: app.get(ReportsService),
     metrics,
     logger: withContext(await app.resolve(PinoLogger), 'StatusFastLane'),
   });
 
   // Requests Node's parser refuses never reach Express: answer them as problem+json too (issue 6).
-  installClientErrorProblems(app.getHttpServer() as Server, helmetHeaders());
+  installClientErrorProblems(app.getHttpServer(), helmetHeaders());
 
   if (env.BULL_BOARD_USER && env.BULL_BOARD_PASSWORD) {
     mountBullBoard(app, { user: env.BULL_BOARD_USER, password: env.BULL_BOARD_PASSWORD });

@@ -68,7 +68,7 @@ export class PollFieldDecoder {
     if (date < 0 || hour < 0 || minute < 0 || second < 0 || hour > 23 || minute > 59 || second > 59) return -1;
     let micros = 0;
     const fractionEnd = end - 4;
-    let pos = start + 19;
+    const pos = start + 19;
     if (pos < fractionEnd) {
       if (b[pos] !== 0x2e) return -1;
       const count = fractionEnd - pos - 1;
@@ -76,7 +76,6 @@ export class PollFieldDecoder {
       const value = digits(b, pos + 1, count);
       if (value < 0) return -1;
       micros = value * POWERS_OF_TEN[6 - count];
-      pos = fractionEnd;
     }
     let day = this.dayCache.get(date);
     if (day === undefined) {

@@ -76,7 +76,7 @@ export const REPORT_COLUMNS = [
 ] as const;
 
 export function pollsTable(columns: PollColumns): ColumnTable {
-  return aq.table(columns as unknown as Record<string, ArrayLike<unknown>>);
+  return aq.table(columns);
 }
 
 export function hoursTable(columns: HoursColumns): ColumnTable {

@@ -1,4 +1,4 @@
-import { reportOf, type HoursRow, type PollRow, type ReportRow, type ZoneRow } from './test-tables';
+import { reportOf, type HoursRow, type PollRow, type ZoneRow } from './test-tables';
 
 /**
  * Cross-checks the engine against a deliberately naive reading of the spec: every minute of the
@@ -153,7 +153,7 @@ describe.each(['hourly', 'step'] as const)('computeUptimeReport (%s) against a m
     const actual = reportOf(c.polls, c.hours, c.zones, { asOf: new Date(c.nowMs), method });
     expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
     for (const [id, values] of Object.entries(expected)) {
-      const row = actual[id] as ReportRow;
+      const row = actual[id];
       expect({ id, values: COLUMNS.map((name) => row[name]) }).toEqual({ id, values });
     }
   });

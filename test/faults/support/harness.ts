@@ -58,7 +58,7 @@ export async function startApi(env: Record<string, string>, label = 'api'): Prom
  */
 export async function startWorker(env: Record<string, string>, label = 'worker'): Promise<RunningWorker> {
   const port = await freePort();
-  const databaseUrl = new URL(env.DATABASE_URL!);
+  const databaseUrl = new URL(env.DATABASE_URL);
   databaseUrl.searchParams.set('application_name', label);
   const process = startApp('worker', { ...env, DATABASE_URL: databaseUrl.toString(), WORKER_PORT: String(port) }, label);
   const url = `http://127.0.0.1:${port}`;
@@ -135,7 +135,7 @@ export async function eventually<T>(read: () => Promise<T>, done: (value: T) => 
       lastError = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`${what}: not within ${timeoutMs} ms (last: ${JSON.stringify(last)}${lastError ? `, error: ${String(lastError)}` : ''})`);
+      throw new Error(`${what}: not within ${timeoutMs} ms (last: ${JSON.stringify(last)}${lastError ? `, error: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)}` : ''})`);
     }
     await sleep(everyMs);
   }
@@ -171,7 +171,7 @@ export async function lockWaiters(databaseUrl: string): Promise<number> {
     const { rows } = await client.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
     );
-    return rows[0]!.n;
+    return rows[0].n;
   } finally {
     await client.end();
   }

@@ -103,7 +103,7 @@ export function problemFromException(
   };
 }
 
-function defaultDetail(status: number): string {
+function defaultDetail(status: HttpStatus): string {
   return status === HttpStatus.SERVICE_UNAVAILABLE
     ? 'The service is temporarily unavailable; try again shortly.'
     : 'An unexpected error occurred; it has been logged.';

@@ -101,10 +101,12 @@ export class ReportsService {
     if (cached && cached.reuseUntil > Date.now()) return { status: 'complete', url: cached.url };
 
     let job: JobView | null | undefined;
-    let redisError: unknown;
+    let redisError: DependencyUnavailable | undefined;
     try {
       job = await this.jobView(id);
     } catch (error) {
+      // jobView's only failure is Redis's (this.redis wraps it); anything else is a bug: let it out.
+      if (!(error instanceof DependencyUnavailable)) throw error;
       redisError = error;
     }
     if (job?.state === 'finished-ok') return { status: 'complete', url: await this.completeUrl(id, job.result.s3Key) };

@@ -216,7 +216,7 @@ describe('ingestFiles', () => {
     });
 
     it('a report that started first finishes on the old data; the replace waits for it', async () => {
-      const reader = await db.dataSource.createQueryRunner();
+      const reader = db.dataSource.createQueryRunner();
       await reader.connect();
       try {
         // What loadReportWindow does: shared locks, then its snapshot.
