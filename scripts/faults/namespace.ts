@@ -124,7 +124,7 @@ async function obliterateQueue(redisUrl: string, prefix: string): Promise<void> 
   }
 }
 
-export function machineS3Client(): S3Client {
+function machineS3Client(): S3Client {
   return new S3Client({
     endpoint: MACHINE_SERVICES.s3Endpoint,
     region: 'us-east-1',

@@ -70,7 +70,7 @@ const trigger = z
     if (!result.success) for (const issue of result.error.issues) context.addIssue({ ...issue, path: ['metadata', ...issue.path] });
   });
 
-export const scaledObjectSchema = z
+const scaledObjectSchema = z
   .object({
     apiVersion: z.literal('keda.sh/v1alpha1'),
     kind: z.literal('ScaledObject'),
@@ -108,7 +108,7 @@ export const scaledObjectSchema = z
   })
   .strict();
 
-export const triggerAuthenticationSchema = z
+const triggerAuthenticationSchema = z
   .object({
     apiVersion: z.literal('keda.sh/v1alpha1'),
     kind: z.literal('TriggerAuthentication'),

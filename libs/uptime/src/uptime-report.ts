@@ -6,8 +6,15 @@ import { hourlyTimeline, keyTime, measureWindows, pollKey, stepTimeline } from '
 import { DictionaryColumn, REPORT_COLUMNS } from './tables';
 import { FALLBACK_TIME_ZONE, isValidTimeZone, ZoneClock } from './zone-clock';
 
-export type UptimeMethod = 'hourly' | 'step';
-export const UPTIME_METHODS: readonly UptimeMethod[] = ['hourly', 'step'];
+/** The report methods of docs/uptime-spec.md; every layer (API, queue payload, CLI) takes them from here. */
+export const UPTIME_METHODS = ['hourly', 'step'] as const;
+export type UptimeMethod = (typeof UPTIME_METHODS)[number];
+/** The spec's default method, when a trigger names none. */
+export const DEFAULT_UPTIME_METHOD: UptimeMethod = 'hourly';
+
+export function isUptimeMethod(value: unknown): value is UptimeMethod {
+  return UPTIME_METHODS.some((method) => method === value);
+}
 
 export interface UptimeInputs {
   polls: ColumnTable;
@@ -58,7 +65,7 @@ const HUNDREDTH_UNIT_US = [600_000, 36_000_000, 36_000_000] as const;
  * sorted natively as packed keys (status-timeline.ts), so no comparator runs per poll.
  */
 export function computeUptimeReport(inputs: UptimeInputs, options: UptimeReportOptions = {}): UptimeReport {
-  const method = options.method ?? 'hourly';
+  const method = options.method ?? DEFAULT_UPTIME_METHOD;
   const polls = readPollColumns(inputs.polls);
   const nowUs = options.asOfUs ?? (options.asOf ? options.asOf.getTime() * 1000 : maxOf(polls.timestamps));
   const stats: UptimeReportStats = {
@@ -262,7 +269,7 @@ function countedPollKeys(evidence: StoreEvidence, store: number, method: UptimeM
 }
 
 /** Exact half-up rounding of a non-negative integer duration to hundredths of `unitUs * 100`. */
-export function roundToHundredths(durationUs: number, hundredthUs: number): number {
+function roundToHundredths(durationUs: number, hundredthUs: number): number {
   const whole = Math.floor(durationUs / hundredthUs);
   const rest = durationUs - whole * hundredthUs;
   return (2 * rest >= hundredthUs ? whole + 1 : whole) / 100;

@@ -163,22 +163,8 @@ export async function holdInputTables(databaseUrl: string): Promise<{ release():
   };
 }
 
-/** Sessions of `databaseUrl`'s database waiting for a lock (a worker held by holdInputTables). */
-export async function lockWaiters(databaseUrl: string): Promise<number> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
-    );
-    return rows[0].n;
-  } finally {
-    await client.end();
-  }
-}
-
 /** The application_name (worker label) of each session waiting for a lock in `databaseUrl`'s database. */
-export async function lockWaitingWorkers(databaseUrl: string): Promise<string[]> {
+async function lockWaitingWorkers(databaseUrl: string): Promise<string[]> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {

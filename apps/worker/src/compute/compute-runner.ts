@@ -11,7 +11,7 @@ export class ComputeAbortedError extends Error {
 }
 
 /** An error raised inside the compute thread, rebuilt on the main thread (name, message, code survive). */
-export class ComputeFailedError extends Error {
+class ComputeFailedError extends Error {
   readonly code?: string;
   constructor(serialized: SerializedError) {
     super(serialized.message);

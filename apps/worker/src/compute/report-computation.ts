@@ -1,8 +1,7 @@
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { loadReportWindow } from '@store-uptime/db';
-import { computeUptimeReport, REPORT_COLUMNS, type UptimeReportStats } from '@store-uptime/uptime';
-import type { ReportMethod } from '@store-uptime/queue';
+import { computeUptimeReport, REPORT_COLUMNS, type UptimeMethod, type UptimeReportStats } from '@store-uptime/uptime';
 
 /**
  * Load the window and run the engine: the CPU-heavy part of a report. The same function runs in
@@ -13,7 +12,7 @@ import type { ReportMethod } from '@store-uptime/queue';
 export interface ComputeRequest {
   /** ISO-8601 instant, or null for "the latest poll". */
   asOf: string | null;
-  method: ReportMethod;
+  method: UptimeMethod;
 }
 
 export type ReportColumnName = (typeof REPORT_COLUMNS)[number];

@@ -4,7 +4,8 @@ import { UnrecoverableError } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import * as aq from 'arquero';
 import { writeReportCsv } from '@store-uptime/csv';
-import { isReportId, REPORT_METHODS, type ReportJobData, type ReportJobResult } from '@store-uptime/queue';
+import { isReportId, type ReportJobData, type ReportJobResult } from '@store-uptime/queue';
+import { isUptimeMethod, UPTIME_METHODS } from '@store-uptime/uptime';
 import { describeS3Error, reportKey, type ReportStorage } from '@store-uptime/storage';
 import { ReportStatus } from '@store-uptime/db';
 import type { ComputeRunner } from '../compute/compute-runner';
@@ -14,7 +15,7 @@ import { COMPUTE_RUNNER, REPORT_STORAGE, WORKER_METRICS } from '../tokens';
 import { ReportRecordsService } from './report-records.service';
 
 /** Progress reported at each stage (0…1), to the job (live) and to the reports row (durable). */
-export const PROGRESS = { started: 0.05, loaded: 0.4, computed: 0.8, uploaded: 0.95, complete: 1 } as const;
+const PROGRESS = { started: 0.05, loaded: 0.4, computed: 0.8, uploaded: 0.95, complete: 1 } as const;
 
 type Stage = 'load' | 'compute' | 'upload' | 'record';
 
@@ -198,8 +199,8 @@ export class ReportPipelineService {
 /** The payload is ours, but Redis is shared: anything malformed can never succeed, so it is not retried. */
 function validatePayload(data: ReportJobData): ReportJobData {
   if (!data || !isReportId(data.reportId)) throw new UnrecoverableError('the job has no valid report id');
-  if (!(REPORT_METHODS as readonly string[]).includes(data.method)) {
-    throw new UnrecoverableError(`unknown method ${JSON.stringify(data.method)} (expected hourly or step)`);
+  if (!isUptimeMethod(data.method)) {
+    throw new UnrecoverableError(`unknown method ${JSON.stringify(data.method)} (expected ${UPTIME_METHODS.join(' or ')})`);
   }
   if (data.asOf !== null && (typeof data.asOf !== 'string' || Number.isNaN(Date.parse(data.asOf)))) {
     throw new UnrecoverableError('as_of is not a valid ISO-8601 instant');

@@ -301,7 +301,7 @@ async function nextBatch(batches: AsyncGenerator<CsvBatch>): Promise<CsvBatch | 
 }
 
 /** The rejects file: CSV through fast-csv, header `file,line,reason,fields…`, one row per skip. */
-export class RejectsWriter {
+class RejectsWriter {
   private constructor(
     private readonly csv: ReturnType<typeof format<string[], string[]>>,
     private readonly done: Promise<void>,
