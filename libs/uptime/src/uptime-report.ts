@@ -49,8 +49,14 @@ export interface UptimeReport {
   stats: UptimeReportStats;
 }
 
+/**
+ * The longest window, the last week: a report needs the polls of `[now − REPORT_WINDOW_US, now]`
+ * plus each store's latest poll before it (the carry-in), nothing older (the window loader in
+ * libs/db reads exactly that).
+ */
+export const REPORT_WINDOW_US = 7 * MICROS_PER_DAY;
 /** Window lengths, in REPORT_COLUMNS order: last hour, last day, last week. */
-const WINDOWS_US = [MICROS_PER_HOUR, MICROS_PER_DAY, 7 * MICROS_PER_DAY] as const;
+const WINDOWS_US = [MICROS_PER_HOUR, MICROS_PER_DAY, REPORT_WINDOW_US] as const;
 /** One hundredth of each window's unit: minutes for the hour, hours for the day and the week. */
 const HUNDREDTH_UNIT_US = [600_000, 36_000_000, 36_000_000] as const;
 
