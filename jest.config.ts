@@ -14,7 +14,7 @@ const shared: ProjectOptions = {
   },
   transformIgnorePatterns: ['/node_modules/(?!(arquero|@uwdata)/)'],
   moduleNameMapper: {
-    '^@store-uptime/(uptime|csv|db|queue|storage|config|datagen)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@store-uptime/(uptime|csv|db|queue|storage|config|datagen|health)$': '<rootDir>/libs/$1/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };

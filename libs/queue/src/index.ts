@@ -3,3 +3,4 @@ export * from './redis-connection';
 export * from './report-failures';
 export * from './report-job';
 export * from './report-job-snapshot';
+export * from './connection-errors';

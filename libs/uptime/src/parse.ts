@@ -42,7 +42,7 @@ function daysInMonth(year: number, month: number): number {
 }
 
 /** Days from 1970-01-01 to the given proleptic Gregorian date (month 1–12). */
-export function daysFromCivil(year: number, month: number, day: number): number {
+function daysFromCivil(year: number, month: number, day: number): number {
   // Howard Hinnant's days_from_civil: exact integer arithmetic, no Date objects on the hot path.
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);

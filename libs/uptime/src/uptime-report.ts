@@ -1,9 +1,18 @@
-import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { businessIntervals, type WeeklyHours } from './business-time';
 import { MICROS_PER_DAY, MICROS_PER_HOUR } from './parse';
 import { hourlyTimeline, keyTime, measureWindows, pollKey, stepTimeline } from './status-timeline';
-import { DictionaryColumn, REPORT_COLUMNS } from './tables';
+import {
+  DictionaryColumn,
+  float64Column,
+  REPORT_VALUE_COLUMNS,
+  reportTable,
+  stringColumn,
+  uint8Column,
+  Utf8Column,
+  withPlainColumns,
+  type ReportValueColumn,
+} from './tables';
 import { FALLBACK_TIME_ZONE, isValidTimeZone, ZoneClock } from './zone-clock';
 
 /** The report methods of docs/uptime-spec.md; every layer (API, queue payload, CLI) takes them from here. */
@@ -81,7 +90,7 @@ export function computeUptimeReport(inputs: UptimeInputs, options: UptimeReportO
     zonesMissing: 0,
     zonesInvalid: {},
   };
-  if (nowUs === null || Number.isNaN(nowUs)) return { table: reportTable([], []), nowUs: null, method, stats };
+  if (nowUs === null || Number.isNaN(nowUs)) return { table: reportOf([], []), nowUs: null, method, stats };
 
   const weekStartUs = nowUs - WINDOWS_US[2];
   const windowStarts = WINDOWS_US.map((length) => nowUs - length);
@@ -106,7 +115,7 @@ export function computeUptimeReport(inputs: UptimeInputs, options: UptimeReportO
   const order = Array.from({ length: storeCount }, (_, i) => i).sort((a, b) =>
     compareStrings(evidence.storeIds[a], evidence.storeIds[b]),
   );
-  const values = REPORT_COLUMNS.slice(1).map(() => new Float64Array(storeCount));
+  const values = REPORT_VALUE_COLUMNS.map(() => new Float64Array(storeCount));
   const business = new Float64Array(3);
   const up = new Float64Array(3);
 
@@ -143,7 +152,7 @@ export function computeUptimeReport(inputs: UptimeInputs, options: UptimeReportO
     }
   }
   stats.stores = storeCount;
-  return { table: reportTable(order.map((i) => evidence.storeIds[i]), values), nowUs, method, stats };
+  return { table: reportOf(order.map((i) => evidence.storeIds[i]), values), nowUs, method, stats };
 }
 
 interface PollArrays {
@@ -154,19 +163,14 @@ interface PollArrays {
   timestamps: ArrayLike<number>;
 }
 
-/** column() returns the backing arrays, which ignore a filter or an ordering: reify those first. */
-function withPlainColumns(table: ColumnTable): ColumnTable {
-  return table.isFiltered() || table.isOrdered() ? table.reify() : table;
-}
-
 function readPollColumns(table: ColumnTable): PollArrays {
   const plain = withPlainColumns(table);
-  const storeIds = plain.column('store_id') as unknown;
+  const storeIds = stringColumn(plain, 'store_id');
   return {
-    storeIds: storeIds as ArrayLike<string>,
+    storeIds: storeIds instanceof DictionaryColumn ? [] : storeIds,
     storeCodes: storeIds instanceof DictionaryColumn ? storeIds : null,
-    active: plain.column('is_active') as unknown as ArrayLike<number>,
-    timestamps: plain.column('timestamp_us') as unknown as ArrayLike<number>,
+    active: uint8Column(plain, 'is_active'),
+    timestamps: float64Column(plain, 'timestamp_us'),
   };
 }
 
@@ -288,10 +292,10 @@ function compareStrings(a: string, b: string): number {
 
 function groupHoursByStore(table: ColumnTable): Map<string, WeeklyHours> {
   const plain = withPlainColumns(table);
-  const storeIds = plain.column('store_id') as unknown as ArrayLike<string>;
-  const days = plain.column('day_of_week') as unknown as ArrayLike<number>;
-  const starts = plain.column('start_time_us') as unknown as ArrayLike<number>;
-  const ends = plain.column('end_time_us') as unknown as ArrayLike<number>;
+  const storeIds = plainStrings(plain, 'store_id');
+  const days = uint8Column(plain, 'day_of_week');
+  const starts = float64Column(plain, 'start_time_us');
+  const ends = float64Column(plain, 'end_time_us');
   const byStore = new Map<string, WeeklyHours>();
   for (let row = 0; row < storeIds.length; row++) {
     let hours = byStore.get(storeIds[row]);
@@ -309,8 +313,8 @@ function groupHoursByStore(table: ColumnTable): Map<string, WeeklyHours> {
  */
 function firstZoneByStore(table: ColumnTable): Map<string, string> {
   const plain = withPlainColumns(table);
-  const storeIds = plain.column('store_id') as unknown as ArrayLike<string>;
-  const names = plain.column('timezone_str') as unknown as ArrayLike<string>;
+  const storeIds = plainStrings(plain, 'store_id');
+  const names = plainStrings(plain, 'timezone_str');
   const first = new Map<string, string>();
   for (let row = 0; row < storeIds.length; row++) {
     const known = first.get(storeIds[row]);
@@ -321,8 +325,14 @@ function firstZoneByStore(table: ColumnTable): Map<string, string> {
   return first;
 }
 
-function reportTable(storeIds: string[], values: Float64Array[]): ColumnTable {
-  const columns: Record<string, ArrayLike<unknown>> = { store_id: storeIds };
-  REPORT_COLUMNS.slice(1).forEach((name, i) => (columns[name] = values[i] ?? new Float64Array(0)));
-  return aq.table(columns);
+/** Hours and zones are small tables: a dictionary-coded column is simply expanded. */
+function plainStrings(table: ColumnTable, name: string): readonly string[] {
+  const column = stringColumn(table, name);
+  return column instanceof DictionaryColumn ? column.toArray() : column;
+}
+
+/** The report table: sorted store ids and the six value columns (REPORT_VALUE_COLUMNS order). */
+function reportOf(storeIds: string[], values: Float64Array[]): ColumnTable {
+  const columns = Object.fromEntries(REPORT_VALUE_COLUMNS.map((name, i) => [name, values[i] ?? new Float64Array(0)]));
+  return reportTable({ storeIds: Utf8Column.from(storeIds), values: columns as Record<ReportValueColumn, Float64Array> });
 }

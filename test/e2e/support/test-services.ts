@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { createTempDatabase, dataSourceOptionsFromUrl, migrateUp, type TempDatabase } from '@store-uptime/db';
@@ -119,3 +120,6 @@ export function httpGet(url: string | URL): Promise<{ status: number; headers: R
     req.end();
   });
 }
+
+/** The worker's compiled compute thread (`npm run build`): the e2e worker runs the real thread from dist/. */
+export const COMPILED_THREAD_ENTRY = join(__dirname, '..', '..', '..', 'dist', 'apps', 'worker', 'src', 'compute', 'compute.thread.js');

@@ -8,6 +8,7 @@ import type { ApiEnv } from '@store-uptime/config';
 import { ReportEntity, ReportStatus } from '@store-uptime/db';
 import {
   failedJobReason,
+  logConnectionErrors,
   LOST_JOB_REASON,
   newReportId,
   readReportJob,
@@ -56,14 +57,7 @@ export class ReportsService {
     private readonly logger: PinoLogger,
   ) {
     this.logger.setContext('ReportsService');
-    // Without a listener BullMQ prints every reconnect failure to the console during an outage;
-    // one structured line per 10 s is enough (requests meanwhile answer 503).
-    let lastLogged = 0;
-    this.queue.on('error', (error: Error) => {
-      if (Date.now() - lastLogged < 10_000) return;
-      lastLogged = Date.now();
-      this.logger.warn({ err: { message: error.message, code: (error as NodeJS.ErrnoException).code } }, 'Redis connection error');
-    });
+    logConnectionErrors(this.queue, (fields) => this.logger.warn(fields, 'Redis connection error'));
   }
 
   /** Creates the row, then the job (job id = report id). Returns the new report id. */

@@ -2,10 +2,9 @@ import { PassThrough } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import * as aq from 'arquero';
 import { writeReportCsv } from '@store-uptime/csv';
 import { isReportId, type ReportJobData, type ReportJobResult } from '@store-uptime/queue';
-import { isUptimeMethod, UPTIME_METHODS } from '@store-uptime/uptime';
+import { isUptimeMethod, reportTable, UPTIME_METHODS } from '@store-uptime/uptime';
 import { describeS3Error, reportKey, type ReportStorage } from '@store-uptime/storage';
 import { ReportStatus } from '@store-uptime/db';
 import type { ComputeRunner } from '../compute/compute-runner';
@@ -163,7 +162,8 @@ export class ReportPipelineService {
   }
 
   private async uploadCsv(key: string, result: ComputeResult): Promise<void> {
-    const table = aq.table(result.columns);
+    // The arrays the compute thread handed over, as the report table again (no copy).
+    const table = reportTable(result.report);
     const body = new PassThrough();
     // Both sides must settle: a failed upload stops reading (the writer then errors too) and vice versa.
     const writing = writeReportCsv(table, body).catch((error: unknown) => {

@@ -1,10 +1,9 @@
 import type { Readable } from 'node:stream';
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { ConfigService } from '@nestjs/config';
 import type { PinoLogger } from 'nestjs-pino';
 import type { ReportEntity } from '@store-uptime/db';
-import type { WorkerEnv } from '@store-uptime/config';
 import type { ReportStorage } from '@store-uptime/storage';
+import { Utf8Column } from '@store-uptime/uptime';
 import type { ComputeRunner } from '../compute/compute-runner';
 import type { ComputeResult, ComputeStage } from '../compute/report-computation';
 import { WorkerMetrics } from '../metrics/worker-metrics';
@@ -18,14 +17,16 @@ const silent = { info: () => undefined, warn: () => undefined, error: () => unde
 
 function computeResult(): ComputeResult {
   return {
-    columns: {
-      store_id: ['a', 'b'],
-      uptime_last_hour: Float64Array.of(60, 12.5),
-      uptime_last_day: Float64Array.of(24, 1),
-      uptime_last_week: Float64Array.of(168, 2),
-      downtime_last_hour: Float64Array.of(0, 47.5),
-      downtime_last_day: Float64Array.of(0, 23),
-      downtime_last_week: Float64Array.of(0, 166),
+    report: {
+      storeIds: Utf8Column.from(['a', 'b']),
+      values: {
+        uptime_last_hour: Float64Array.of(60, 12.5),
+        uptime_last_day: Float64Array.of(24, 1),
+        uptime_last_week: Float64Array.of(168, 2),
+        downtime_last_hour: Float64Array.of(0, 47.5),
+        downtime_last_day: Float64Array.of(0, 23),
+        downtime_last_week: Float64Array.of(0, 166),
+      },
     },
     rows: 2,
     nowUs: Date.parse('2023-01-25T18:00:00Z') * 1000,
@@ -145,8 +146,7 @@ describe('ReportPipelineService', () => {
 describe('ReportProcessor', () => {
   function processorWith(pipelineRun: () => Promise<never>) {
     const { records, calls } = setup();
-    const config = { get: () => 1 } as unknown as ConfigService<WorkerEnv, true>;
-    const processor = new ReportProcessor({ run: pipelineRun } as unknown as ReportPipelineService, records, config, new WorkerMetrics(), silent);
+    const processor = new ReportProcessor({ run: pipelineRun } as unknown as ReportPipelineService, records, new WorkerMetrics(), silent);
     const job = (attemptsMade: number) =>
       ({ id: ID, data: { reportId: ID, asOf: null, method: 'hourly' }, attemptsMade, opts: { attempts: 3 } }) as unknown as Job;
     return { processor, calls, job };
