@@ -24,7 +24,6 @@ import { createGunzip } from 'node:zlib';
 import { Pool, type PoolClient } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import {
-  createMigratedDatabase,
   databaseUrlFromEnv,
   dropKeysAndIndexes,
   ingestFiles,
@@ -32,6 +31,7 @@ import {
   reportWindowPollsSql,
   withPgClient,
 } from '@store-uptime/db';
+import { createMigratedDatabase } from '../test/support/temp-database';
 import { fullScalePolls } from './full-scale-data';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });

@@ -4,7 +4,8 @@ import { DeleteBucketCommand, DeleteObjectCommand, ListObjectsV2Command, S3Clien
 import { Queue } from 'bullmq';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { createTempDatabase, dataSourceOptionsFromUrl, ingestFiles, migrateUp, type TempDatabase } from '@store-uptime/db';
+import { dataSourceOptionsFromUrl, ingestFiles, migrateUp } from '@store-uptime/db';
+import { createTempDatabase, type TempDatabase } from '../../test/support/temp-database';
 import { QUEUES, workerConnection } from '@store-uptime/queue';
 import { REPO_ROOT } from './processes';
 

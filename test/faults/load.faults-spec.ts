@@ -45,7 +45,7 @@ describe(`${TRIGGERS} concurrent triggers`, () => {
     expect(metrics.text).not.toMatch(/report_jobs_total\{outcome="(retry|failed|requeued)"\} [1-9]/);
 
     // Clients see it too; a sample of the CSVs is exactly the engine's.
-    const expected = await expectedReportCsv();
+    const expected = expectedReportCsv();
     for (const id of fired.ids.slice(0, 5)) {
       const status = await reportStatus(api.url, id);
       expect(status.status).toBe('Complete');

@@ -87,7 +87,7 @@ describe('PostgreSQL stopped during a report', () => {
     const recoveryMs = Date.now() - restartedAt;
     const status = await reportStatus(api.url, id);
     expect(status.status).toBe('Complete');
-    expect((await call('GET', (status as { url: string }).url)).text).toBe(await expectedReportCsv());
+    expect((await call('GET', (status as { url: string }).url)).text).toBe(expectedReportCsv());
     const row = (await reportRows(ns.database.url)).find((r) => r.id === id)!;
     expect(row.status).toBe('complete');
     expect(row.attempts).toBeGreaterThanOrEqual(2);

@@ -33,7 +33,7 @@ describe('a worker process stopped in the middle of a report', () => {
     ensureBuilt();
     ns = await createNamespace({ label: 'crash' });
     api = await startApi(ns.env());
-    expectedCsv = await expectedReportCsv();
+    expectedCsv = expectedReportCsv();
   });
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
-import { createMigratedDatabase, databaseUrlFromEnv } from '@store-uptime/db';
+import { databaseUrlFromEnv } from '@store-uptime/db';
+import { createMigratedDatabase } from '../../../test/support/temp-database';
 import { main } from './ingest';
 
 const FIXTURES = join(__dirname, '../../../test/fixtures/db');

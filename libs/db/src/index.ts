@@ -4,7 +4,6 @@ export * from './entities/business-hours.entity';
 export * from './entities/store-timezone.entity';
 export * from './data-source-options';
 export * from './migrate';
-export * from './testing/temp-database';
 export * from './pg-source';
 export * from './copy-binary';
 export * from './report-window';

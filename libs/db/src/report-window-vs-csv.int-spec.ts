@@ -14,7 +14,7 @@ import {
 import { databaseUrlFromEnv } from './data-source-options';
 import { ingestFiles } from './ingest/ingest';
 import { loadReportWindow } from './report-window';
-import { createMigratedDatabase } from './testing/temp-database';
+import { createMigratedDatabase } from '../../../test/support/temp-database';
 
 /**
  * Issue 3, item 4: a report computed from the database (ingest, then the window loader) equals

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptionsFromUrl } from '../data-source-options';
-import { migrateUp } from '../migrate';
+import { dataSourceOptionsFromUrl, migrateUp } from '@store-uptime/db';
 
 export interface TempDatabase {
   /** Connection URL of the new, empty database. */
@@ -14,7 +13,7 @@ export interface TempDatabase {
 
 /**
  * Creates an empty database with a unique name on the server of `serverUrl`, so several test or
- * benchmark runs can share one PostgreSQL (team rule: each run creates and drops its own).
+ * benchmark runs can share one PostgreSQL without seeing each other's tables; `drop()` removes it.
  */
 export async function createTempDatabase(serverUrl: string, prefix = 'uptime_test'): Promise<TempDatabase> {
   const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`.toLowerCase();
