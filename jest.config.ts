@@ -23,7 +23,7 @@ const config: Config = {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,bench,scripts}/**/*.spec.ts'] },
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,test}/**/*.{int,e2e}-spec.ts'] },
-    // Issue 6: fault injection, load, fuzz and security specs. They run the built apps as child
+    // Fault injection, load, fuzz and security specs. They run the built apps as child
     // processes and start private PostgreSQL/Redis instances, so they run serially (--runInBand).
     { ...shared, displayName: 'faults', testMatch: ['<rootDir>/test/{faults,fuzz,security}/**/*.{faults,fuzz,security}-spec.ts'] },
   ],

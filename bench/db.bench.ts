@@ -1,5 +1,5 @@
 /**
- * `npm run bench:db`: the data layer at full scale (issue 3, item 5).
+ * `npm run bench:db`: the data layer at full scale.
  *
  * 1. Ingest of the full-scale generated poll file (~1.8 M rows, 14 k stores; made once with
  *    `gen:data` and cached outside the repository) into an empty table of a fresh database,

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:load`: issue 6's load scenario with its full count. Fires --triggers (default
+ * `npm run bench:load`: the load scenario of test/faults/load.faults-spec.ts with its full count. Fires --triggers (default
  * 1,000) POST /trigger_report at once against the built API, lets --workers worker processes
  * (WORKER_CONCURRENCY --concurrency each) run them, and prints the throughput:
  *

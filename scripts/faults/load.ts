@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { httpRequest, sleep } from './processes';
 
 /**
- * The load scenario of issue 6 ("1,000 concurrent triggers → exactly 1,000 reports, every one
+ * The load scenario ("1,000 concurrent triggers → exactly 1,000 reports, every one
  * Complete, none duplicated"), shared by the suite (a smaller count) and `npm run bench:load`.
  */
 

@@ -49,8 +49,8 @@ export interface NamespaceOptions {
 
 /**
  * A database (migrated, fixture loaded with the project's own ingest), a Redis key prefix and an S3
- * bucket for one test file or benchmark run, all removed by `cleanup()` (team rule: several runs
- * share the machine).
+ * bucket for one test file or benchmark run, all removed by `cleanup()`: several runs share the
+ * machine's services at once, and none may see or leave behind another's data.
  */
 export async function createNamespace(options: NamespaceOptions = {}): Promise<Namespace> {
   const label = options.label ?? 'faults';

@@ -34,7 +34,8 @@ function postgresIds(): { uid: number; gid: number } {
 
 /**
  * A PostgreSQL cluster of the test's own (`initdb` into a temporary directory, its own port), so a
- * test can stop it mid-report without touching the machine's server on 5432 (team rule). Trust
+ * test can stop it mid-report without touching the machine's server on 5432, which other runs
+ * are using. Trust
  * authentication on 127.0.0.1 like the machine's; fsync off because nothing here must survive a
  * power cut, and it keeps start-up and checkpoints fast.
  */

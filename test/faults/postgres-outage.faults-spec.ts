@@ -22,7 +22,7 @@ import {
 const PROBLEM = /^application\/problem\+json/;
 
 /**
- * Issue 6: PostgreSQL stopped during a report. A private cluster (initdb in a temporary directory,
+ * PostgreSQL stopped during a report. A private cluster (initdb in a temporary directory,
  * its own port) is shut down (`-m fast`: every session ended) while a report reads its window;
  * the worker must retry with backoff and finish once it is back, or fail with the reason.
  */

@@ -18,7 +18,7 @@ import {
 } from './support/harness';
 
 /**
- * Issue 6: S3 unreachable. The worker reaches the machine's S3 (Ceph RGW, shared, never stopped)
+ * S3 unreachable. The worker reaches the machine's S3 (Ceph RGW, shared, never stopped)
  * through a TCP proxy in this process; cutting the proxy closes the port and drops its
  * connections, so the worker sees S3 go away. The API presigns locally, so it keeps the direct
  * endpoint (the URLs it hands out must work for the test's download).

@@ -118,7 +118,7 @@ function fuzzFile(kind: InputKind, rng: SeededRandom, index: number): FuzzFile {
 }
 
 /**
- * Issue 6, bad input: seeded malformed CSV files (wrong or missing columns, binary junk, invalid
+ * Bad input: seeded malformed CSV files (wrong or missing columns, binary junk, invalid
  * UTF-8, NUL bytes, very long lines, unbalanced quotes, stray CRs, truncated or fake gzip) through
  * the real ingest into a real database with `--replace`. Each file either loads — every row read
  * is loaded or skipped and counted, and the table holds exactly the loaded rows — or fails with
@@ -192,7 +192,7 @@ describe(`ingest fuzz (seed ${SEED})`, () => {
       if (file.rowsRead !== file.rowsLoaded + skipped) problems.push(`${label}: read ${file.rowsRead} ≠ loaded ${file.rowsLoaded} + skipped ${skipped}`);
       const inTable = await count(TABLES[kind]);
       if (inTable !== file.rowsLoaded) problems.push(`${label}: table holds ${inTable}, ingest says ${file.rowsLoaded}`);
-      // The CSV command's readers see the same file the same way (issue 3: same validation).
+      // The CSV command's readers see the same file the same way (one validation for both paths).
       const read = await READERS[kind](path);
       const readerRows = read.columns.store_id.length;
       // Except what only the database refuses (NUL characters, store ids too long to index).

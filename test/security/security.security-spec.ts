@@ -34,7 +34,7 @@ function withPassword(url: string, password: string): string {
 }
 
 /**
- * Issue 6, security: Bull Board behind credentials, the trigger rate limit, helmet's headers on
+ * Security: Bull Board behind credentials, the trigger rate limit, helmet's headers on
  * every kind of answer, unguessable report ids, and no secret in any log line of the real
  * processes (run at LOG_LEVEL=trace with known secret values: the PostgreSQL password in
  * DATABASE_URL, the Redis password, the Bull Board password, the S3 secrets).

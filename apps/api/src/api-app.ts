@@ -55,7 +55,7 @@ export async function createApiApp(options: ApiAppOptions = {}): Promise<INestAp
     logger: withContext(await app.resolve(PinoLogger), 'StatusFastLane'),
   });
 
-  // Requests Node's parser refuses never reach Express: answer them as problem+json too (issue 6).
+  // Requests Node's parser refuses never reach Express: answer them as problem+json too (client-error.ts).
   installClientErrorProblems(app.getHttpServer(), helmetHeaders());
 
   // Without it SIGTERM drops in-flight requests and leaves connections open.

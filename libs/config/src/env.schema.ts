@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 /**
- * One validated schema per app (house style: fail at boot with a clear message). Values come only
+ * One validated schema per app, so a bad setting fails the boot with a message naming it instead of
+ * failing a report later. Values come only
  * from the environment (Kubernetes Secrets / ConfigMaps, or a local `.env`); `.env.example` lists
  * every key. Keys keep their environment names so `ConfigService.get('PORT')` reads like the docs.
  */
@@ -63,8 +64,8 @@ const shared = {
   REPORT_URL_TTL_SECONDS: integer(60, 604_800).default(86_400),
   /**
    * A report whose BullMQ job has vanished (e.g. Redis lost it) while its row still says queued or
-   * running is marked failed once the row is at least this old (issue 6: nothing stays Running
-   * forever). The delay covers the moment between inserting the row and adding the job.
+   * running is marked failed once the row is at least this old, so no report stays Running
+   * forever. The delay covers the moment between inserting the row and adding the job.
    */
   REPORT_LOST_AFTER_SECONDS: integer(1, 86_400).default(60),
 };
@@ -81,7 +82,7 @@ export const apiEnvSchema = z
   .object({
     ...shared,
     PORT: integer(1, 65_535).default(3000),
-    // Bull Board is mounted only when both are set (issue 4).
+    // Bull Board is mounted only when both are set, so a forgotten secret cannot expose it.
     BULL_BOARD_USER: z.string().min(1).optional(),
     BULL_BOARD_PASSWORD: z.string().min(8, { error: 'must be at least 8 characters' }).optional(),
     /** Triggers per client per minute (POST /reports, /trigger_report); 0 turns the limit off. */

@@ -16,7 +16,7 @@ import { INPUT_TABLES_IN_LOCK_ORDER } from './ingest/input-tables';
 import { type PgSource, withPgClient } from './pg-source';
 
 /**
- * The window loader (issue 3, item 3): everything one report needs, read from PostgreSQL straight
+ * The window loader: everything one report needs, read from PostgreSQL straight
  * into the Arquero tables `computeUptimeReport` takes.
  *
  * Only the slice the spec needs (docs/uptime-spec.md, "Which polls count") is read: the polls in

@@ -3,8 +3,8 @@ import type { JobsOptions } from 'bullmq';
 import type { UptimeMethod } from '@store-uptime/uptime';
 
 /**
- * The job payload: ids and parameters only, never data (house style). The worker reads the data
- * from PostgreSQL when it runs, so a retry sees the current tables.
+ * The job payload: ids and parameters only, never data: Redis holds it in memory for every job,
+ * and the worker reads the data from PostgreSQL when it runs, so a retry sees the current tables.
  */
 export interface ReportJobData {
   reportId: string;

@@ -79,7 +79,8 @@ export class ReportStorage {
   }
 
   /**
-   * Creates the bucket when it is missing (issue 4). Remembered once it succeeded; a failure is
+   * Creates the bucket when it is missing, so a new environment needs no manual step. Remembered
+   * once it succeeded; a failure is
    * not remembered, so the next report tries again.
    */
   ensureBucket(): Promise<void> {

@@ -65,7 +65,8 @@ export function reportNotFound(id: string): ProblemException {
 
 /**
  * Redis or PostgreSQL did not answer in time: 503 at once with Retry-After, never a hanging
- * request (issue 4). The detail names the dependency, not its address or error.
+ * request (a client can retry; a hung one ties up its connection). The detail names the
+ * dependency, not its address or error.
  */
 export class DependencyUnavailable extends ProblemException {
   constructor(

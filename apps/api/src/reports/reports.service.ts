@@ -37,11 +37,13 @@ type JobView =
   | { state: 'finished-failed'; reason: string }
   | { state: 'pending'; progress: number };
 
+/** Presigned URLs kept per API process (a few hundred bytes each); the oldest goes first. */
 const URL_CACHE_LIMIT = 10_000;
 
 /**
  * Triggering and reading reports. The API never computes: it writes the durable row, enqueues the
- * job, and answers status reads from the BullMQ job (live) or the row (durable, issue 4 item 3).
+ * job, and answers status reads from the BullMQ job (live) or the row (durable: it survives Redis
+ * losing the job).
  */
 @Injectable()
 export class ReportsService {
@@ -207,7 +209,7 @@ export class ReportsService {
     return this.storage.presignGet(s3Key, this.env.REPORT_URL_TTL_SECONDS, `store-uptime-report-${id}.csv`);
   }
 
-  /** Redis work with a deadline; any failure is a 503 (fail fast, issue 4). */
+  /** Redis work with a deadline; any failure is a 503 at once rather than a request left hanging. */
   private async redis<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await withTimeout(work(), this.env.REDIS_TIMEOUT_MS, 'Redis');

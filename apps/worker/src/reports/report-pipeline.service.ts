@@ -39,7 +39,7 @@ export class ReportStageError extends Error {
 /**
  * Network failures in words, without the address the error message carries ("connect ECONNREFUSED
  * 10.0.3.7:5432"): the reason is shown to clients, and the stage already names the dependency.
- * Found by the fault suite (issue 6), whose PostgreSQL and S3 outages surfaced internal addresses.
+ * Found by the fault suite (test/faults), whose PostgreSQL and S3 outages surfaced internal addresses.
  */
 const NETWORK_FAILURES: Record<string, string> = {
   ECONNREFUSED: 'connection refused',

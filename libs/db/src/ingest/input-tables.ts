@@ -8,7 +8,7 @@ import type { BinaryCopyWriter } from './binary-copy-writer';
  *
  * Validation is exactly the CSV command's (the parse functions of @store-uptime/uptime, in the
  * same order as libs/csv's readers), so the database holds the rows a report from the files
- * would use, and a report computed from either agrees (issue 3, item 4).
+ * would use, and a report computed from either agrees (report-window-vs-csv.int-spec.ts).
  */
 
 /**
