@@ -75,14 +75,16 @@ function timeOfDayUs(text: string): number | null {
   return ((hour * 60 + minute) * 60 + second) * SECOND_US + Number((m[4] ?? '').padEnd(6, '0').slice(0, 6));
 }
 
+/** "A valid IANA zone": a name (so not an offset like `+05:00`) that the platform's zone database knows. */
 function isZone(name: string): boolean {
-  if (!/^[A-Za-z]/.test(name)) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
+  const knowsZone = (): boolean => {
+    try {
+      return new Date(0).toLocaleString('en-US', { timeZone: name }).length > 0;
+    } catch {
+      return false;
+    }
+  };
+  return /^[A-Za-z][\w+-]*(\/[\w+-]+)*$/.test(name) && knowsZone();
 }
 
 const wallClocks = new Map<string, Intl.DateTimeFormat>();

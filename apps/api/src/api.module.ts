@@ -1,6 +1,5 @@
 import { Inject, Injectable, Module, RequestMethod, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { ConfigModule } from '@nestjs/config';
 import { BullModule } from '@nestjs/bullmq';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
@@ -9,7 +8,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
-import { LOG_REDACT_PATHS, pgPoolSettings, s3SettingsFromEnv, validateApiEnv, type ApiEnv } from '@store-uptime/config';
+import { appLogOptions, loadAppConfig, pgPoolSettings, s3SettingsFromEnv, validateApiEnv, type ApiEnv, type AppConfigOptions } from '@store-uptime/config';
 import { dataSourceOptionsFromUrl, ReportEntity } from '@store-uptime/db';
 import { producerConnection, QUEUES } from '@store-uptime/queue';
 import { ReportStorage } from '@store-uptime/storage';
@@ -23,12 +22,7 @@ import { ReportsController } from './reports/reports.controller';
 import { ReportsService } from './reports/reports.service';
 import { API_ENV, API_METRICS, REPORT_STORAGE } from './tokens';
 
-export interface ApiModuleOptions {
-  /** Values layered over the environment (tests run several apps in one process). */
-  env?: Record<string, string>;
-  /** Skip reading `.env` (tests must not depend on a developer's file). */
-  ignoreEnvFile?: boolean;
-}
+export type ApiModuleOptions = AppConfigOptions;
 
 const UNLOGGED_PATHS = /^\/(health|metrics)(\/|$)/;
 
@@ -44,16 +38,8 @@ class ApiResources implements OnApplicationShutdown {
 @Module({})
 export class ApiModule {
   static async forRoot(options: ApiModuleOptions = {}): Promise<DynamicModule> {
-    // The environment is validated once, here, before anything is built from it; every setting
-    // below comes from this typed result, which is also provided whole as API_ENV.
-    let validated: ApiEnv | undefined;
-    const configModule = await ConfigModule.forRoot({
-      isGlobal: true,
-      ignoreEnvFile: options.ignoreEnvFile ?? false,
-      validate: (raw) => (validated = validateApiEnv({ ...raw, ...options.env })),
-    });
-    if (!validated) throw new Error('ConfigModule.forRoot did not validate the environment');
-    const env: ApiEnv = validated;
+    // Every setting below comes from this validated environment, also provided whole as API_ENV.
+    const { configModule, env } = await loadAppConfig(validateApiEnv, options);
     const triggerLimit = env.TRIGGER_RATE_LIMIT;
     return {
       module: ApiModule,
@@ -61,9 +47,7 @@ export class ApiModule {
         configModule,
         LoggerModule.forRoot({
           pinoHttp: {
-            level: env.LOG_LEVEL,
-            base: { app: 'api' },
-            redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
+            ...appLogOptions('api', env),
             autoLogging: { ignore: (request) => UNLOGGED_PATHS.test(request.url ?? '') },
             // pino-http binds the request to a child logger on every request, serialising it
             // eagerly; the default serialiser copies (and redacts) every header. Method, URL, id

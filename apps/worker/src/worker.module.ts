@@ -1,11 +1,10 @@
 import { Module, type DynamicModule, type OnApplicationShutdown, Inject, Injectable } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { BullModule } from '@nestjs/bullmq';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { LOG_REDACT_PATHS, pgPoolSettings, s3SettingsFromEnv, validateWorkerEnv, type WorkerEnv } from '@store-uptime/config';
+import { appLogOptions, loadAppConfig, pgPoolSettings, s3SettingsFromEnv, validateWorkerEnv, type AppConfigOptions } from '@store-uptime/config';
 import { dataSourceOptionsFromUrl, ReportEntity } from '@store-uptime/db';
 import { EXTRA_READINESS_CHECKS, HealthController, readinessCheck } from '@store-uptime/health';
 import { QUEUES } from '@store-uptime/queue';
@@ -23,11 +22,7 @@ import { COMPUTE_RUNNER, REPORT_STORAGE, WORKER_ENV, WORKER_METRICS } from './to
 /** A window read of the full data takes ~1 s; this bounds a stuck one without cutting a slow one short. */
 const WINDOW_STATEMENT_TIMEOUT_MS = 300_000;
 
-export interface WorkerModuleOptions {
-  /** Values layered over the environment (tests run several apps in one process). */
-  env?: Record<string, string>;
-  /** Skip reading `.env` (tests must not depend on a developer's file). */
-  ignoreEnvFile?: boolean;
+export interface WorkerModuleOptions extends AppConfigOptions {
   /** The compiled compute thread, when the app itself runs from the TypeScript sources (tests). */
   computeThreadEntry?: string;
 }
@@ -49,16 +44,8 @@ class WorkerResources implements OnApplicationShutdown {
 @Module({})
 export class WorkerModule {
   static async forRoot(options: WorkerModuleOptions = {}): Promise<DynamicModule> {
-    // The environment is validated once, here, before anything is built from it; every setting
-    // below comes from this typed result, which is also provided whole as WORKER_ENV.
-    let validated: WorkerEnv | undefined;
-    const configModule = await ConfigModule.forRoot({
-      isGlobal: true,
-      ignoreEnvFile: options.ignoreEnvFile ?? false,
-      validate: (raw) => (validated = validateWorkerEnv({ ...raw, ...options.env })),
-    });
-    if (!validated) throw new Error('ConfigModule.forRoot did not validate the environment');
-    const env: WorkerEnv = validated;
+    // Every setting below comes from this validated environment, also provided whole as WORKER_ENV.
+    const { configModule, env } = await loadAppConfig(validateWorkerEnv, options);
     // Checked before anything connects: a worker that cannot compute as configured does not start.
     const compute = computePlan(env.COMPUTE_MODE, options.computeThreadEntry);
     // The window loader's statements (a COPY of the week) run under this deadline, in the compute
@@ -70,9 +57,7 @@ export class WorkerModule {
         configModule,
         LoggerModule.forRoot({
           pinoHttp: {
-            level: env.LOG_LEVEL,
-            base: { app: 'worker' },
-            redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
+            ...appLogOptions('worker', env),
             // Probes and scrapes every few seconds would drown the report lines.
             autoLogging: false,
           },
