@@ -10,7 +10,7 @@ import {
   recordMeasurement,
   reportRows,
   reportStatus,
-  startApi,
+  startPatientAndImpatientApis,
   startWorker,
   trigger,
   waitFinished,
@@ -29,9 +29,8 @@ const PROBLEM = /^application\/problem\+json/;
 describe('PostgreSQL stopped during a report', () => {
   let pg: PrivatePostgres;
   let ns: Namespace;
-  /** Patient retries: 8 attempts, 0.5 s doubling (≈ 64 s in all). */
+  /** Patient and impatient retries (startPatientAndImpatientApis). */
   let api: RunningApi;
-  /** Impatient: 3 attempts, 0.2 s doubling, so the attempts run out during a short outage. */
   let apiShort: RunningApi;
   let worker: RunningWorker;
 
@@ -40,9 +39,8 @@ describe('PostgreSQL stopped during a report', () => {
     pg = await PrivatePostgres.create();
     ns = await createNamespace({ label: 'pg', postgresServer: pg.url });
     const shared = { REPORT_SWEEP_SECONDS: '1', REPORT_LOST_AFTER_SECONDS: '2', DB_TIMEOUT_MS: '1000' };
-    [api, apiShort, worker] = await Promise.all([
-      startApi(ns.env({ ...shared, REPORT_JOB_ATTEMPTS: '8', REPORT_JOB_BACKOFF_MS: '500' }), 'api'),
-      startApi(ns.env({ ...shared, REPORT_JOB_ATTEMPTS: '3', REPORT_JOB_BACKOFF_MS: '200' }), 'api-short'),
+    [[api, apiShort], worker] = await Promise.all([
+      startPatientAndImpatientApis((policy) => ns.env({ ...shared, ...policy })),
       startWorker(ns.env(shared)),
     ]);
   });

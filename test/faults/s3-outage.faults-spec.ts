@@ -9,7 +9,7 @@ import {
   recordMeasurement,
   reportRows,
   reportStatus,
-  startApi,
+  startPatientAndImpatientApis,
   startWorker,
   trigger,
   waitFinished,
@@ -35,9 +35,8 @@ describe('S3 unreachable during a report', () => {
     ns = await createNamespace({ label: 's3' });
     proxy = await TcpProxy.start(ns.env().S3_ENDPOINT);
     const shared = { REPORT_SWEEP_SECONDS: '1', REPORT_LOST_AFTER_SECONDS: '2' };
-    [api, apiShort, worker] = await Promise.all([
-      startApi(ns.env({ ...shared, REPORT_JOB_ATTEMPTS: '8', REPORT_JOB_BACKOFF_MS: '500' }), 'api'),
-      startApi(ns.env({ ...shared, REPORT_JOB_ATTEMPTS: '3', REPORT_JOB_BACKOFF_MS: '200' }), 'api-short'),
+    [[api, apiShort], worker] = await Promise.all([
+      startPatientAndImpatientApis((policy) => ns.env({ ...shared, ...policy })),
       startWorker(ns.env({ ...shared, S3_ENDPOINT: proxy.url })),
     ]);
   });

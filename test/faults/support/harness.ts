@@ -66,6 +66,18 @@ export async function startWorker(env: Record<string, string>, label = 'worker')
   return { process, url };
 }
 
+/**
+ * Two APIs on one namespace that differ only in their retry policy, for outages: patient (8
+ * attempts, 0.5 s doubling, ≈ 64 s in all: outlasts the outage) and impatient (3 attempts, 0.2 s
+ * doubling: they run out during it).
+ */
+export function startPatientAndImpatientApis(env: (overrides: Record<string, string>) => Record<string, string>): Promise<[RunningApi, RunningApi]> {
+  return Promise.all([
+    startApi(env({ REPORT_JOB_ATTEMPTS: '8', REPORT_JOB_BACKOFF_MS: '500' }), 'api'),
+    startApi(env({ REPORT_JOB_ATTEMPTS: '3', REPORT_JOB_BACKOFF_MS: '200' }), 'api-short'),
+  ]);
+}
+
 export interface Answer extends HttpAnswer {
   body: Record<string, unknown>;
   /** Milliseconds from sending to the complete answer. */
