@@ -111,7 +111,14 @@ export class ReportPipelineService {
     this.logger.info({ ...log, asOf, method, computeMode: this.compute.mode }, 'report started');
 
     let loaded = false;
+    // Progress writes start while the computation runs and are awaited once it is done. Each is
+    // marked handled at once: a write that fails meanwhile (Redis lost the job) must fail this
+    // attempt below, not crash the worker as an unhandled rejection.
     const progressWrites: Promise<unknown>[] = [];
+    const track = (write: Promise<void>) => {
+      write.catch(() => undefined);
+      progressWrites.push(write);
+    };
     const timer = this.metrics.stageTimer();
     const result: ComputeResult = await this.compute
       .run(
@@ -121,10 +128,10 @@ export class ReportPipelineService {
             loaded = true;
             timer.done('load');
             this.logger.info({ ...log, pollsRead: stage.pollsRead }, 'window loaded');
-            progressWrites.push(this.progress(job, PROGRESS.loaded));
+            track(this.progress(job, PROGRESS.loaded));
           } else {
             timer.done('compute');
-            progressWrites.push(this.progress(job, PROGRESS.computed));
+            track(this.progress(job, PROGRESS.computed));
           }
         },
         job.signal,

@@ -35,7 +35,7 @@ function computeResult(): ComputeResult {
   };
 }
 
-function setup(options: { row?: Partial<ReportEntity> | null; upload?: (key: string, body: Readable) => Promise<void> } = {}) {
+function setup(options: { row?: Partial<ReportEntity> | null; upload?: (key: string, body: Readable) => Promise<void>; computeMs?: number } = {}) {
   const calls: string[] = [];
   const uploads: Record<string, string> = {};
   const row = options.row === undefined ? { id: ID, status: 'queued' as const, s3Key: null } : options.row;
@@ -65,6 +65,8 @@ function setup(options: { row?: Partial<ReportEntity> | null; upload?: (key: str
     mode: 'inline',
     run: async (_request, onStage: (stage: ComputeStage) => void) => {
       onStage({ stage: 'loaded', pollsRead: 10 });
+      // A thread takes a while: events run meanwhile.
+      if (options.computeMs) await new Promise((resolve) => setTimeout(resolve, options.computeMs));
       onStage({ stage: 'computed', rows: 2 });
       return computeResult();
     },
@@ -127,6 +129,27 @@ describe('ReportPipelineService', () => {
   ])('refuses a payload that can never work (%j) without retrying', async (data) => {
     const { pipeline, context } = setup();
     await expect(pipeline.run(context(data))).rejects.toBeInstanceOf(UnrecoverableError);
+  });
+
+  it('fails the attempt, without an unhandled rejection, when a progress write fails while the report computes', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { pipeline, context } = setup({ computeMs: 50 });
+      const job = {
+        ...context(),
+        // Redis lost the job: BullMQ refuses every later progress write of it.
+        updateProgress: async (progress: number) => {
+          if (progress > 0.05) throw new Error('Missing key for job. updateProgress');
+        },
+      };
+      await expect(pipeline.run(job)).rejects.toThrow(/Missing key/);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('refuses a report whose row does not exist', async () => {
