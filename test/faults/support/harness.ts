@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { expectedReportCsv } from '../../e2e/support/fixture-data';
 import { freePort, httpRequest, REPO_ROOT, sleep, startApp, waitForHttpOk, type HttpAnswer, type ManagedProcess } from '../../../scripts/faults/processes';
 
 /**
@@ -113,6 +114,20 @@ export async function reportStatus(api: string, id: string): Promise<CompatStatu
   const answer = await call('GET', `${api}/get_report?report_id=${id}`);
   if (answer.status !== 200) throw new Error(`get_report answered ${answer.status}: ${answer.text}`);
   return answer.body as unknown as CompatStatus;
+}
+
+/**
+ * The report ended Complete with the CSV the spec gives for the fixture, after at least one failed
+ * attempt; returns its row.
+ */
+export async function expectCompleteAfterRetry(api: string, databaseUrl: string, id: string): Promise<ReportRow> {
+  const status = await reportStatus(api, id);
+  expect(status.status).toBe('Complete');
+  expect((await call('GET', (status as { url: string }).url)).text).toBe(expectedReportCsv());
+  const row = (await reportRows(databaseUrl)).find((r) => r.id === id)!;
+  expect(row.status).toBe('complete');
+  expect(row.attempts).toBeGreaterThanOrEqual(2);
+  return row;
 }
 
 /** Polls until every report is Complete or Failed; throws at the deadline naming those still running. */
