@@ -20,8 +20,7 @@ const shared: ProjectOptions = {
   },
   transformIgnorePatterns: ['/node_modules/(?!(arquero|@uwdata)/)'],
   moduleNameMapper: {
-    '^@store-uptime/db/testing$': '<rootDir>/libs/db/src/testing/temp-database.ts',
-    '^@store-uptime/(uptime|csv|db|queue|storage|config|datagen)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@store-uptime/(uptime|csv|db|queue|storage|config|datagen|health)$': '<rootDir>/libs/$1/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };
@@ -30,7 +29,7 @@ const config: Config = {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,bench,scripts}/**/*.spec.ts'] },
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,test}/**/*.{int,e2e}-spec.ts'] },
-    // Issue 6: fault injection, load, fuzz and security specs. They run the built apps as child
+    // Fault injection, load, fuzz and security specs. They run the built apps as child
     // processes and start private PostgreSQL/Redis instances, so they run serially (--runInBand).
     { ...shared, displayName: 'faults', testMatch: ['<rootDir>/test/{faults,fuzz,security}/**/*.{faults,fuzz,security}-spec.ts'] },
     // The Docker path (`npm run test:compose`, scripts/docker/compose-test.sh provides the engine):

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:db`: the data layer at full scale (issue 3, item 5).
+ * `npm run bench:db`: the data layer at full scale.
  *
  * 1. Ingest of the full-scale generated poll file (~1.8 M rows, 14 k stores; made once with
  *    `gen:data` and cached outside the repository) into an empty table of a fresh database,
@@ -23,7 +23,6 @@ import { parseArgs } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import { Pool, type PoolClient } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { createMigratedDatabase } from '@store-uptime/db/testing';
 import {
   databaseUrlFromEnv,
   dropKeysAndIndexes,
@@ -32,6 +31,7 @@ import {
   reportWindowPollsSql,
   withPgClient,
 } from '@store-uptime/db';
+import { createMigratedDatabase } from '../test/support/temp-database';
 import { fullScalePolls } from './full-scale-data';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
 
     const oneWeek = await windowReads(db, pool, '1 week of history');
     const shift = await withPgClient(db.dataSource, addOlderWeeks);
-    const [{ n }] = await db.dataSource.query('SELECT count(*)::int AS n FROM store_status');
+    const [{ n }] = await db.dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM store_status');
     console.log(`(added weeks 2–4 of history in SQL: ${count(n)} polls now, ${shift.toFixed(1)} s)`);
     const fourWeeks = await windowReads(db, pool, '4 weeks of history');
     console.log(

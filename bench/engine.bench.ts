@@ -22,7 +22,7 @@ async function bareGunzipAndSplit(path: string): Promise<{ seconds: number; line
   let lines = 0;
   let tail = '';
   for await (const chunk of createReadStream(path).pipe(createGunzip())) {
-    const parts = (tail + chunk.toString('latin1')).split('\n');
+    const parts = (tail + (chunk as Buffer).toString('latin1')).split('\n');
     tail = parts.pop() ?? '';
     lines += parts.length;
   }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:load`: issue 6's load scenario with its full count. Fires --triggers (default
+ * `npm run bench:load`: the load scenario of test/faults/load.faults-spec.ts with its full count. Fires --triggers (default
  * 1,000) POST /trigger_report at once against the built API, lets --workers worker processes
  * (WORKER_CONCURRENCY --concurrency each) run them, and prints the throughput:
  *
@@ -35,7 +35,7 @@ async function main(): Promise<boolean> {
   const processes: ManagedProcess[] = [];
   try {
     // Production defaults for the deadlines (the namespace's are short, for the fault tests).
-    const env = ns.env({ TRIGGER_RATE_LIMIT: '0', WORKER_CONCURRENCY: values.concurrency!, LOG_LEVEL: values['log-level']!, DB_TIMEOUT_MS: '5000' });
+    const env = ns.env({ TRIGGER_RATE_LIMIT: '0', WORKER_CONCURRENCY: values.concurrency, LOG_LEVEL: values['log-level'], DB_TIMEOUT_MS: '5000' });
     const apiPort = await freePort();
     const api = startApp('api', { ...env, PORT: String(apiPort) });
     processes.push(api);
@@ -46,7 +46,7 @@ async function main(): Promise<boolean> {
       workerUrls.push(`http://127.0.0.1:${port}`);
     }
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    await Promise.all([waitForHttpOk(`${apiUrl}/health/ready`, api), ...workerUrls.map((url, i) => waitForHttpOk(`${url}/health/ready`, processes[i + 1]!))]);
+    await Promise.all([waitForHttpOk(`${apiUrl}/health/ready`, api), ...workerUrls.map((url, i) => waitForHttpOk(`${url}/health/ready`, processes[i + 1]))]);
 
     console.log(`firing ${triggers} concurrent triggers (${workerCount} worker process(es), concurrency ${values.concurrency} each)…`);
     const fired = await triggerConcurrently(apiUrl, triggers);

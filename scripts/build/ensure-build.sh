@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds dist/ when it is missing or older than what it is compiled from, and only then. The one
-# staleness check of the project: `npm test`, `npm start` and compute-runner.int-spec.ts (which runs
-# the compiled worker thread) all call it, so none of them ever runs yesterday's JavaScript.
+# staleness check of the project: `npm test`, `npm start` and the specs that run compiled code (test/support/ensure-built.ts)
+# all call it, so none of them ever runs yesterday's JavaScript.
 # dist/.build-stamp marks the start of the last build made here; a source, tsconfig or lock file
 # changed after it means a new build. (A plain `npm run build` leaves no stamp: the next check
 # builds once more, which is slower but never wrong.)
@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 stamp=dist/.build-stamp
 if [ -f "$stamp" ]; then
-  newer=$(find apps libs bench scripts -name '*.ts' ! -name '*.spec.ts' ! -name '*-spec.ts' -newer "$stamp" -print -quit)
+  newer=$(find apps libs bench scripts test/support -name '*.ts' ! -name '*.spec.ts' ! -name '*-spec.ts' -newer "$stamp" -print -quit)
   [ -z "$newer" ] && newer=$(find package-lock.json tsconfig.base.json tsconfig.build.json -newer "$stamp" -print -quit)
   if [ -z "$newer" ]; then exit 0; fi
   echo "[build] $newer changed since the last build: npm run build" >&2

@@ -6,7 +6,7 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { localServices } from '@store-uptime/config';
 import { dataSourceOptionsFromUrl, ingestFiles, migrateUp } from '@store-uptime/db';
-import { createTempDatabase, type TempDatabase } from '@store-uptime/db/testing';
+import { createTempDatabase, type TempDatabase } from '../../test/support/temp-database';
 import { QUEUES, workerConnection } from '@store-uptime/queue';
 import { REPO_ROOT } from './processes';
 
@@ -53,8 +53,8 @@ export interface NamespaceOptions {
 
 /**
  * A database (migrated, fixture loaded with the project's own ingest), a Redis key prefix and an S3
- * bucket for one test file or benchmark run, all removed by `cleanup()` (team rule: several runs
- * share the machine).
+ * bucket for one test file or benchmark run, all removed by `cleanup()`: several runs share the
+ * machine's services at once, and none may see or leave behind another's data.
  */
 export async function createNamespace(options: NamespaceOptions = {}): Promise<Namespace> {
   const label = options.label ?? 'faults';
@@ -129,7 +129,7 @@ async function obliterateQueue(redisUrl: string, prefix: string): Promise<void> 
   }
 }
 
-export function machineS3Client(): S3Client {
+function machineS3Client(): S3Client {
   return new S3Client({
     endpoint: MACHINE_SERVICES.s3Endpoint,
     region: 'us-east-1',

@@ -34,7 +34,8 @@ function postgresIds(): { uid: number; gid: number } {
 
 /**
  * A PostgreSQL cluster of the test's own (`initdb` into a temporary directory, its own port), so a
- * test can stop it mid-report without touching the machine's server on 5432 (team rule). Trust
+ * test can stop it mid-report without touching the machine's server on 5432, which other runs
+ * are using. Trust
  * authentication on 127.0.0.1 like the machine's; fsync off because nothing here must survive a
  * power cut, and it keeps start-up and checkpoints fast.
  */
@@ -101,8 +102,8 @@ export class PrivatePostgres {
         await client.query('SELECT 1');
         return;
       } catch (error) {
-        if (!this.running) throw new Error(`PostgreSQL exited at start-up:\n${this.process?.tail()}`);
-        if (Date.now() > deadline) throw new Error(`PostgreSQL not accepting connections after ${timeoutMs} ms: ${(error as Error).message}`);
+        if (!this.running) throw new Error(`PostgreSQL exited at start-up:\n${this.process?.tail()}`, { cause: error });
+        if (Date.now() > deadline) throw new Error(`PostgreSQL not accepting connections after ${timeoutMs} ms: ${(error as Error).message}`, { cause: error });
       } finally {
         await client.end().catch(() => undefined);
       }

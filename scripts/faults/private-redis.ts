@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { childEnv, freePort, ManagedProcess } from './processes';
 
 export interface PrivateRedisOptions {
-  /** AOF persistence (`--appendonly yes --appendfsync always`), as the house style asks of a queue Redis. */
+  /** AOF persistence (`--appendonly yes --appendfsync always`), as a queue's Redis runs in production (docker-compose.yml). */
   persistence: boolean;
   /** `requirepass`, to test that the password never reaches a log line. */
   password?: string;
@@ -12,7 +12,7 @@ export interface PrivateRedisOptions {
 
 /**
  * A Redis of the test's own on a free port, with its own data directory, so a test can kill and
- * restart it without touching the machine's Redis on 6379 (team rule). With persistence every
+ * restart it without touching the machine's Redis on 6379, which other runs are using. With persistence every
  * write is fsynced before it is acknowledged, so even a SIGKILL loses nothing acknowledged.
  */
 export class PrivateRedis {

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
  * Child processes for the fault-injection suite and the load benchmark: the built apps run as
  * real processes (`node dist/apps/<app>/src/main.js`) so a test can SIGKILL or SIGTERM them, and
  * private PostgreSQL / Redis instances run as children too. Every child is registered here and
- * killed when the test process exits, whatever way it exits (issue 6: kill what you start).
+ * killed when the test process exits, whatever way it exits: a test must not leave servers running.
  */
 
 /** The repository root, found from this file whether it runs from sources or from dist/. */
@@ -227,7 +227,7 @@ export function isRoot(): boolean {
 
 /** Runs a command to completion; throws with its output when it fails. */
 export function run(command: string, args: string[], options: { env?: Record<string, string> } = {}): string {
-  const result = spawnSync(command, args, { encoding: 'utf8', env: options.env ?? (process.env as Record<string, string>) });
+  const result = spawnSync(command, args, { encoding: 'utf8', env: options.env ?? process.env });
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}): ${result.stderr || result.stdout}`);
   }

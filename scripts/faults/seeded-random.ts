@@ -29,7 +29,7 @@ export class SeededRandom {
   }
 
   pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
+    return items[Math.floor(this.next() * items.length)];
   }
 
   bytes(length: number): Buffer {

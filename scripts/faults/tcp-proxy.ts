@@ -5,7 +5,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
  * A TCP proxy in the test process, between the worker and a real S3 server: `cut()` closes the
  * port and drops every open connection (the worker then sees S3 as unreachable: connection
  * refused), `restore()` listens again on the same port. The S3 server itself is shared by every
- * engineer on the machine, so it is never stopped (team rule).
+ * engineer on the machine, so it is never stopped.
  */
 export class TcpProxy {
   private server: Server | null = null;

@@ -67,10 +67,10 @@ const trigger = z
   .superRefine((value, context) => {
     if (value.type !== 'redis') return;
     const result = redisMetadata.safeParse(value.metadata);
-    if (!result.success) for (const issue of result.error.issues) context.addIssue({ ...issue, path: ['metadata', ...issue.path] } as never);
+    if (!result.success) for (const issue of result.error.issues) context.addIssue({ ...issue, path: ['metadata', ...issue.path] });
   });
 
-export const scaledObjectSchema = z
+const scaledObjectSchema = z
   .object({
     apiVersion: z.literal('keda.sh/v1alpha1'),
     kind: z.literal('ScaledObject'),
@@ -108,7 +108,7 @@ export const scaledObjectSchema = z
   })
   .strict();
 
-export const triggerAuthenticationSchema = z
+const triggerAuthenticationSchema = z
   .object({
     apiVersion: z.literal('keda.sh/v1alpha1'),
     kind: z.literal('TriggerAuthentication'),

@@ -37,6 +37,8 @@ export function isKnownKubernetesKind(apiVersion: string, kind: string): boolean
 
 /** The generated validator (types, enums, required fields, formats). */
 export function validateWithModel(object: { apiVersion: string; kind: string }): SchemaIssue[] {
+  // The model module is picked by kind at run time; import() would make every validation async.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const module = require(modelPath(object.apiVersion, object.kind)) as ModelModule;
   const Model = module[object.kind];
   try {
@@ -132,13 +134,15 @@ export class StrictFieldChecker {
       [entry, source],
       [lib, MINI_LIB],
     ]);
-    const { getSourceFile, fileExists, readFile } = host;
+    const getSourceFile = host.getSourceFile.bind(host);
+    const fileExists = host.fileExists.bind(host);
+    const readFile = host.readFile.bind(host);
     host.getSourceFile = (fileName, languageVersion, ...rest) =>
       virtual.has(fileName)
         ? ts.createSourceFile(fileName, virtual.get(fileName)!, languageVersion)
-        : getSourceFile.call(host, fileName, languageVersion, ...rest);
-    host.fileExists = (fileName) => virtual.has(fileName) || fileExists.call(host, fileName);
-    host.readFile = (fileName) => virtual.get(fileName) ?? readFile.call(host, fileName);
+        : getSourceFile(fileName, languageVersion, ...rest);
+    host.fileExists = (fileName) => virtual.has(fileName) || fileExists(fileName);
+    host.readFile = (fileName) => virtual.get(fileName) ?? readFile(fileName);
     return ts.createProgram([lib, entry], options, host);
   }
 

@@ -69,6 +69,11 @@ function mergeKeyOf(field: string, parentPath: readonly string[]): string | unde
   }
 }
 
+/** A YAML scalar as text (a mapping or list as JSON), for names and messages. */
+export function scalarText(value: unknown): string {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
+
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -142,7 +147,7 @@ export function renderKustomization(dir: string): K8sObject[] {
   const stringList = (field: string): string[] => {
     const value = kustomization[field] ?? [];
     if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw new KustomizeError(`${root}: ${field} must be a list of strings`);
-    return value as string[];
+    return value;
   };
 
   let objects: K8sObject[] = [];
@@ -159,7 +164,7 @@ export function renderKustomization(dir: string): K8sObject[] {
   }
 
   for (const patch of (kustomization.patches ?? []) as Json[]) objects = applyPatchEntry(objects, patch, root);
-  if (kustomization.namespace !== undefined) setNamespace(objects, String(kustomization.namespace));
+  if (kustomization.namespace !== undefined) setNamespace(objects, scalarText(kustomization.namespace));
   for (const entry of (kustomization.labels ?? []) as Json[]) addLabels(objects, entry, root);
   for (const entry of (kustomization.images ?? []) as Json[]) setImages(objects, entry, root);
   return objects;
@@ -210,7 +215,7 @@ function applyPatchEntry(objects: K8sObject[], entry: Json, root: string): K8sOb
   for (const patch of documents.filter((document) => document !== null)) {
     if (!isObject(patch)) throw new KustomizeError(`${source}: a strategic merge patch must be a mapping`);
     const metadata = isObject(patch.metadata) ? patch.metadata : {};
-    const selector: Target = target ?? { kind: String(patch.kind), name: String(metadata.name) };
+    const selector: Target = target ?? { kind: scalarText(patch.kind), name: scalarText(metadata.name) };
     const matched = objects.filter((object) => matchesTarget(object, target ? selector : { ...selector, name: escapeRegExp(selector.name!) }));
     if (matched.length === 0) throw new KustomizeError(`${source}: ${selector.kind}/${selector.name} matches no resource`);
     objects = objects.map((object) => (matched.includes(object) ? (strategicMerge(object as unknown as JsonObject, patch, []) as unknown as K8sObject) : object));
@@ -335,7 +340,7 @@ function addLabels(objects: K8sObject[], entry: Json, root: string): void {
   }
   // Selectors are immutable on a Deployment: changing them would force deleting it.
   if (entry.includeSelectors === true) throw new KustomizeError(`${root}: labels.includeSelectors is not supported by this renderer`);
-  const pairs = Object.fromEntries(Object.entries(entry.pairs).map(([key, value]) => [key, String(value)]));
+  const pairs = Object.fromEntries(Object.entries(entry.pairs).map(([key, value]) => [key, scalarText(value)]));
   for (const object of objects) {
     object.metadata.labels = { ...(object.metadata.labels ?? {}), ...pairs };
     if (entry.includeTemplates !== true) continue;
@@ -375,7 +380,7 @@ function setImages(objects: K8sObject[], entry: Json, root: string): void {
         for (const container of value) {
           if (!isObject(container) || typeof container.image !== 'string' || imageName(container.image) !== name) continue;
           const base = typeof newName === 'string' ? newName : name;
-          const suffix = digest !== undefined ? `@${String(digest)}` : newTag !== undefined ? `:${String(newTag)}` : imageTag(container.image);
+          const suffix = digest !== undefined ? `@${scalarText(digest)}` : newTag !== undefined ? `:${scalarText(newTag)}` : imageTag(container.image);
           container.image = base + suffix;
         }
       }

@@ -1,5 +1,5 @@
 import { isKedaKind, validateKeda } from './keda-schema';
-import type { K8sObject } from './kustomize';
+import { type K8sObject, scalarText } from './kustomize';
 import { isKnownKubernetesKind, StrictFieldChecker, validateWithModel } from './kubernetes-schema';
 
 /**
@@ -102,9 +102,9 @@ export function validateReferences(objects: K8sObject[]): Finding[] {
         }
         for (const source of asArray(container.envFrom)) {
           const configMap = get(source, 'configMapRef', 'name');
-          if (configMap !== undefined && !get(source, 'configMapRef', 'optional') && !named('ConfigMap', configMap)) add(`${at}.envFrom`, `no ConfigMap "${String(configMap)}"`);
+          if (configMap !== undefined && !get(source, 'configMapRef', 'optional') && !named('ConfigMap', configMap)) add(`${at}.envFrom`, `no ConfigMap "${scalarText(configMap)}"`);
           const secret = get(source, 'secretRef', 'name');
-          if (secret !== undefined && !secretsExternal && !get(source, 'secretRef', 'optional') && !named('Secret', secret)) add(`${at}.envFrom`, `no Secret "${String(secret)}"`);
+          if (secret !== undefined && !secretsExternal && !get(source, 'secretRef', 'optional') && !named('Secret', secret)) add(`${at}.envFrom`, `no Secret "${scalarText(secret)}"`);
         }
       });
     }
@@ -136,11 +136,11 @@ export function validateReferences(objects: K8sObject[]): Finding[] {
       }
       case 'ScaledObject': {
         const ref = get(object, 'spec', 'scaleTargetRef') as Json;
-        if (!named(String(ref?.kind ?? 'Deployment'), ref?.name)) add('spec.scaleTargetRef', `no ${String(ref?.kind ?? 'Deployment')} "${String(ref?.name)}"`);
+        if (!named(scalarText(ref?.kind ?? 'Deployment'), ref?.name)) add('spec.scaleTargetRef', `no ${scalarText(ref?.kind ?? 'Deployment')} "${scalarText(ref?.name)}"`);
         asArray(get(object, 'spec', 'triggers')).forEach((trigger, index) => {
           const auth = get(trigger, 'authenticationRef', 'name');
           if (auth !== undefined && (get(trigger, 'authenticationRef', 'kind') ?? 'TriggerAuthentication') === 'TriggerAuthentication' && !named('TriggerAuthentication', auth)) {
-            add(`spec.triggers[${index}].authenticationRef`, `no TriggerAuthentication "${String(auth)}"`);
+            add(`spec.triggers[${index}].authenticationRef`, `no TriggerAuthentication "${scalarText(auth)}"`);
           }
         });
         if (objects.some((o) => o.kind === 'HorizontalPodAutoscaler' && get(o, 'spec', 'scaleTargetRef', 'name') === ref?.name)) {

@@ -30,7 +30,7 @@ export function formatLogLine(source: string, line: string): string | null {
   const time = typeof entry.time === 'number' ? new Date(entry.time).toISOString().slice(11, 23) : '';
   const level = (LEVELS[entry.level] ?? String(entry.level)).padEnd(5);
   const context = typeof entry.context === 'string' ? `${entry.context}: ` : '';
-  const parts = [`${time} ${prefix} ${level} ${context}${String(entry.msg ?? '')}`];
+  const parts = [`${time} ${prefix} ${level} ${context}${typeof entry.msg === 'string' ? entry.msg : JSON.stringify(entry.msg ?? '')}`];
   const req = entry.req as { method?: string; url?: string } | undefined;
   const res = entry.res as { statusCode?: number } | undefined;
   if (req?.method) parts.push(`${req.method} ${req.url ?? ''} ${res?.statusCode ?? ''}`.trim() + (typeof entry.responseTime === 'number' ? ` ${entry.responseTime} ms` : ''));

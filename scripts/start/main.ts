@@ -177,7 +177,7 @@ function startApp(name: string, entry: string, env: NodeJS.ProcessEnv, url: stri
   // Own process group: a terminal's Ctrl-C reaches only this process, which then stops each app
   // with exactly one SIGTERM (a second signal would cut a worker's drain short).
   const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', entry)], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  for (const stream of [child.stdout!, child.stderr!]) {
+  for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => {
       const text = formatLogLine(name, line);
       if (text !== null) say(text);

@@ -59,7 +59,7 @@ function apiJson<T>(method: 'GET' | 'POST', path: string): Promise<T> {
         try {
           resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T);
         } catch (error) {
-          reject(error);
+          reject(error instanceof Error ? error : new Error(String(error)));
         }
       });
       res.on('error', reject);

@@ -7,14 +7,14 @@ import { createApiApp } from '../../apps/api/src/api-app';
 import { createWorkerApp } from '../../apps/worker/src/worker-app';
 import { ReportSweeperService } from '../../apps/worker/src/reports/report-sweeper.service';
 import { LOST_JOB_REASON, QUEUES } from '@store-uptime/queue';
+import { ensureBuilt } from '../faults/support/harness';
 import { expectedReportCsv } from './support/fixture-data';
-import { createTestNamespace, httpGet, pollUntil, type TestNamespace } from './support/test-services';
+import { COMPILED_THREAD_ENTRY, createTestNamespace, httpGet, pollUntil, type TestNamespace } from './support/test-services';
 
 /**
  * The service end to end: the API and the worker as Nest apps in this process, on this machine's
  * real PostgreSQL, Redis and S3 (Ceph RGW), each in a namespace of this run. The worker computes
- * inline here (no compiled thread entry under ts-jest); compute-runner.int-spec.ts covers the
- * thread.
+ * in its real worker thread (the compiled dist/ entry, built first if stale), as in production.
  */
 
 const PROBLEM = /^application\/problem\+json/;
@@ -31,6 +31,7 @@ describe('store-uptime service (API + worker, end to end)', () => {
   const envBefore = { ...process.env };
 
   beforeAll(async () => {
+    ensureBuilt();
     ns = await createTestNamespace();
     api = await createApiApp({ env: ns.env(), ignoreEnvFile: true, shutdownHooks: false });
     await api.init();
@@ -45,8 +46,15 @@ describe('store-uptime service (API + worker, end to end)', () => {
     Object.assign(process.env, envBefore);
   });
 
+  const workerOptions = (overrides: Record<string, string> = {}, computeThreadEntry = COMPILED_THREAD_ENTRY) => ({
+    env: ns.env(overrides),
+    ignoreEnvFile: true,
+    shutdownHooks: false,
+    computeThreadEntry,
+  });
+
   async function startWorker(overrides: Record<string, string> = {}): Promise<INestApplication> {
-    const app = await createWorkerApp({ env: ns.env(overrides), ignoreEnvFile: true, shutdownHooks: false });
+    const app = await createWorkerApp(workerOptions(overrides));
     await app.init();
     return app;
   }
@@ -72,7 +80,7 @@ describe('store-uptime service (API + worker, end to end)', () => {
       expect(status.body).toEqual({ status: 'Running', progress: 0 });
     });
 
-    it('completes once a worker runs, and the presigned CSV equals the engine computed on the same data', async () => {
+    it('completes once a worker runs, and the presigned CSV is the one the spec gives for the fixture', async () => {
       worker = await startWorker();
       const seen = new Set<string>();
       const final = await pollUntil(
@@ -88,7 +96,7 @@ describe('store-uptime service (API + worker, end to end)', () => {
       const download = await httpGet(final.url as string);
       expect(download.status).toBe(200);
       const csv = download.text;
-      expect(csv).toBe(await expectedReportCsv());
+      expect(csv).toBe(expectedReportCsv());
       expect(csv.split('\n')[0]).toBe(
         'store_id,uptime_last_hour,uptime_last_day,uptime_last_week,downtime_last_hour,downtime_last_day,downtime_last_week',
       );
@@ -132,7 +140,7 @@ describe('store-uptime service (API + worker, end to end)', () => {
       expect(body.status).toBe('Complete');
       const download = await httpGet(body.url as string);
       expect(download.status).toBe(200);
-      expect(download.text).toBe(await expectedReportCsv());
+      expect(download.text).toBe(expectedReportCsv());
     });
 
     it('refuses a presigned URL whose signature was changed', async () => {
@@ -160,10 +168,10 @@ describe('store-uptime service (API + worker, end to end)', () => {
       expect(details).toMatchObject({ status: 'complete', parameters: { as_of: asOf, method: 'step' }, now_used: asOf });
 
       const redirect = await request(server).get(`/reports/${id}/download`).expect(302);
-      const location = redirect.headers.location as string;
+      const location = redirect.headers.location;
       expect(location).toContain(`/reports/${id}.csv`);
       const csv = (await httpGet(location)).text;
-      expect(csv).toBe(await expectedReportCsv({ asOf: new Date(asOf), method: 'step' }));
+      expect(csv).toBe(expectedReportCsv({ asOf: new Date(asOf), method: 'step' }));
     });
 
     it('completes a report over no polls with stores 0 and a no_polls warning, never a silent success', async () => {
@@ -176,7 +184,7 @@ describe('store-uptime service (API + worker, end to end)', () => {
       );
       expect(details).toMatchObject({ status: 'complete', counts: { stores: 0 }, now_used: asOf, warnings: [{ code: 'no_polls', count: 0 }] });
       const redirect = await request(server).get(`/reports/${id}/download`).expect(302);
-      expect((await httpGet(redirect.headers.location as string)).text.trim().split('\n')).toHaveLength(1);
+      expect((await httpGet(redirect.headers.location)).text.trim().split('\n')).toHaveLength(1);
     });
 
     it('serves the OpenAPI document and the echo route', async () => {
@@ -289,11 +297,7 @@ describe('store-uptime service (API + worker, end to end)', () => {
     it('ends as Failed with the S3 reason when the worker has wrong S3 credentials', async () => {
       const prefix = ns.prefix('bad-s3');
       const badApi = await startApi({ REDIS_PREFIX: prefix });
-      const badWorker = await createWorkerApp({
-        env: ns.env({ REDIS_PREFIX: prefix, S3_SECRET_ACCESS_KEY: 'not-the-secret', S3_BUCKET: `${ns.bucket}-bad` }),
-        ignoreEnvFile: true,
-        shutdownHooks: false,
-      });
+      const badWorker = await createWorkerApp(workerOptions({ REDIS_PREFIX: prefix, S3_SECRET_ACCESS_KEY: 'not-the-secret', S3_BUCKET: `${ns.bucket}-bad` }));
       await badWorker.init();
       extraApps.push(badWorker);
 
@@ -314,6 +318,11 @@ describe('store-uptime service (API + worker, end to end)', () => {
       expect(ok.text).toContain('<!DOCTYPE html>');
       const queues = await request(server).get('/admin/queues/api/queues').auth('operator', 'correct-horse-battery').expect(200);
       expect(JSON.stringify(queues.body)).toContain(QUEUES.reports);
+    });
+
+    it('refuses to start a worker whose compute thread is not built, instead of computing on its main thread', async () => {
+      const starting = createWorkerApp(workerOptions({ REDIS_PREFIX: ns.prefix('no-thread') }, '/no/such/dist/compute.thread.js'));
+      await expect(starting).rejects.toThrow(/COMPUTE_MODE=thread needs the compiled compute thread .*npm run build/);
     });
 
     it('does not mount Bull Board without credentials', async () => {

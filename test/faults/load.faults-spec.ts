@@ -4,11 +4,11 @@ import { triggerConcurrently, waitAllFinished } from '../../scripts/faults/load'
 import { expectedReportCsv } from '../e2e/support/fixture-data';
 import { call, ensureBuilt, recordMeasurement, reportStatus, startApi, startWorker, type RunningApi, type RunningWorker } from './support/harness';
 
-/** How many concurrent triggers the suite fires; `npm run bench:load` fires 1,000 (issue 6). */
+/** How many concurrent triggers the suite fires; `npm run bench:load` fires 1,000. */
 const TRIGGERS = Number(process.env.FAULTS_LOAD_TRIGGERS ?? 200);
 
 /**
- * Issue 6, load: many concurrent triggers against the real apps → exactly that many reports,
+ * Load: many concurrent triggers against the real apps → exactly that many reports,
  * every one Complete, none computed twice. The fixture is small (8 stores), so each report is
  * fast and the queue, the database rows and S3 are what is exercised.
  */
@@ -45,7 +45,7 @@ describe(`${TRIGGERS} concurrent triggers`, () => {
     expect(metrics.text).not.toMatch(/report_jobs_total\{outcome="(retry|failed|requeued)"\} [1-9]/);
 
     // Clients see it too; a sample of the CSVs is exactly the engine's.
-    const expected = await expectedReportCsv();
+    const expected = expectedReportCsv();
     for (const id of fired.ids.slice(0, 5)) {
       const status = await reportStatus(api.url, id);
       expect(status.status).toBe('Complete');

@@ -23,9 +23,10 @@ import {
 const PROBLEM = /^application\/problem\+json/;
 
 /**
- * Issue 6: Redis restarted while reports are queued and running. A private Redis (AOF on, every
- * write fsynced, as the house style asks of a queue Redis) is SIGKILLed and started again on the
- * same port and data directory; the API and worker are real processes that must ride it out.
+ * Redis restarted while reports are queued and running. A private Redis (AOF on, every write
+ * fsynced, as a queue's Redis must run so acknowledged jobs survive a restart) is SIGKILLed and
+ * started again on the same port and data directory; the API and worker are real processes that
+ * must ride it out.
  */
 describe('Redis restarted under queued and running reports', () => {
   let redis: PrivateRedis;

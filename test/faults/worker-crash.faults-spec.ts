@@ -19,7 +19,7 @@ import {
 } from './support/harness';
 
 /**
- * Issue 6: workers die. Real worker processes (`node dist/apps/worker/src/main.js`) on the
+ * Workers die. Real worker processes (`node dist/apps/worker/src/main.js`) on the
  * machine's PostgreSQL, Redis and S3; each report is held mid-run (holdInputTables) so the signal
  * lands while the report is being computed, not before or after it.
  */
@@ -33,7 +33,7 @@ describe('a worker process stopped in the middle of a report', () => {
     ensureBuilt();
     ns = await createNamespace({ label: 'crash' });
     api = await startApi(ns.env());
-    expectedCsv = await expectedReportCsv();
+    expectedCsv = expectedReportCsv();
   });
 
   afterAll(async () => {

@@ -173,7 +173,7 @@ function describeRequest(request: FuzzRequest, index: number): string {
 }
 
 /**
- * Issue 6, bad input: a seeded stream of malformed requests against the real API process (the
+ * Bad input: a seeded stream of malformed requests against the real API process (the
  * routes, ids, query strings, bodies, `as_of` forms, methods, content types and sizes a broken or
  * hostile client sends). Every answer must be 2xx/3xx or a 4xx application/problem+json — never a
  * 5xx — and every report the API accepted must end Complete or Failed (a worker runs them).

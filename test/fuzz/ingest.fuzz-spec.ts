@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { Pool } from 'pg';
 import { InputFileError, readHoursFile, readPollsFile, readTimezonesFile } from '@store-uptime/csv';
 import { ingestFiles, type InputKind, type IngestResult } from '@store-uptime/db';
-import { createMigratedDatabase } from '@store-uptime/db/testing';
+import { createMigratedDatabase } from '../support/temp-database';
 import { FIXTURE_FILES, MACHINE_SERVICES } from '../../scripts/faults/namespace';
 import { childEnv, REPO_ROOT } from '../../scripts/faults/processes';
 import { fuzzSeed, SeededRandom } from '../../scripts/faults/seeded-random';
@@ -118,7 +118,7 @@ function fuzzFile(kind: InputKind, rng: SeededRandom, index: number): FuzzFile {
 }
 
 /**
- * Issue 6, bad input: seeded malformed CSV files (wrong or missing columns, binary junk, invalid
+ * Bad input: seeded malformed CSV files (wrong or missing columns, binary junk, invalid
  * UTF-8, NUL bytes, very long lines, unbalanced quotes, stray CRs, truncated or fake gzip) through
  * the real ingest into a real database with `--replace`. Each file either loads — every row read
  * is loaded or skipped and counted, and the table holds exactly the loaded rows — or fails with
@@ -151,13 +151,13 @@ describe(`ingest fuzz (seed ${SEED})`, () => {
       const { rows } = await pool.query<{ n: number; digest: string }>(
         `SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest FROM ${table} t`,
       );
-      result[table] = `${rows[0]!.n}:${rows[0]!.digest}`;
+      result[table] = `${rows[0].n}:${rows[0].digest}`;
     }
     return result;
   }
 
   async function count(table: string): Promise<number> {
-    return (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
+    return (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
   }
 
   function write(file: FuzzFile): string {
@@ -187,12 +187,12 @@ describe(`ingest fuzz (seed ${SEED})`, () => {
         continue;
       }
       loaded++;
-      const file = result.files[0]!;
+      const file = result.files[0];
       const skipped = Object.values(file.skipped).reduce((sum, n) => sum + (n ?? 0), 0);
       if (file.rowsRead !== file.rowsLoaded + skipped) problems.push(`${label}: read ${file.rowsRead} ≠ loaded ${file.rowsLoaded} + skipped ${skipped}`);
       const inTable = await count(TABLES[kind]);
       if (inTable !== file.rowsLoaded) problems.push(`${label}: table holds ${inTable}, ingest says ${file.rowsLoaded}`);
-      // The CSV command's readers see the same file the same way (issue 3: same validation).
+      // The CSV command's readers see the same file the same way (one validation for both paths).
       const read = await READERS[kind](path);
       const readerRows = read.columns.store_id.length;
       // Except what only the database refuses (NUL characters, store ids too long to index).

@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -6,14 +5,12 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger, PinoLogger } from 'nestjs-pino';
-import type { ApiEnv } from '@store-uptime/config';
-import { mountBullBoard } from './admin/bull-board';
 import { ApiModule, type ApiModuleOptions } from './api.module';
 import type { ApiMetrics } from './metrics/api-metrics';
 import { installClientErrorProblems } from './problem/client-error';
 import { helmetHeaders, installStatusFastLane } from './reports/status-fast-lane';
 import { ReportsService } from './reports/reports.service';
-import { API_ENV, API_METRICS } from './tokens';
+import { API_METRICS } from './tokens';
 
 export interface ApiAppOptions extends ApiModuleOptions {
   /** Register SIGTERM/SIGINT handlers (main.ts: yes; tests that start several apps: no). */
@@ -28,12 +25,11 @@ const JSON_BODY_LIMIT = '16kb';
  * drive it in-process with supertest).
  */
 export async function createApiApp(options: ApiAppOptions = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(options), {
+  const app = await NestFactory.create<NestExpressApplication>(await ApiModule.forRoot(options), {
     bufferLogs: true,
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  const env = app.get<ApiEnv>(API_ENV);
   const metrics = app.get<ApiMetrics>(API_METRICS);
 
   app.disable('x-powered-by');
@@ -53,19 +49,16 @@ export async function createApiApp(options: ApiAppOptions = {}): Promise<INestAp
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 
-  installStatusFastLane(app.getHttpServer() as Server, {
+  installStatusFastLane(app.getHttpServer(), {
     reports: app.get(ReportsService),
     metrics,
     logger: withContext(await app.resolve(PinoLogger), 'StatusFastLane'),
   });
 
-  // Requests Node's parser refuses never reach Express: answer them as problem+json too (issue 6).
-  installClientErrorProblems(app.getHttpServer() as Server, helmetHeaders());
+  // Requests Node's parser refuses never reach Express: answer them as problem+json too (client-error.ts).
+  installClientErrorProblems(app.getHttpServer(), helmetHeaders());
 
-  if (env.BULL_BOARD_USER && env.BULL_BOARD_PASSWORD) {
-    mountBullBoard(app, { user: env.BULL_BOARD_USER, password: env.BULL_BOARD_PASSWORD });
-  }
-  // Without it SIGTERM drops in-flight requests and leaves connections open (house style).
+  // Without it SIGTERM drops in-flight requests and leaves connections open.
   if (options.shutdownHooks ?? true) app.enableShutdownHooks();
   return app;
 }

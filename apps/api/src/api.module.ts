@@ -1,16 +1,19 @@
 import { Inject, Injectable, Module, RequestMethod, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { ConfigModule, ConfigService } from '@nestjs/config';
 import { BullModule } from '@nestjs/bullmq';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { BullBoardModule } from '@bull-board/nestjs';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
-import { LOG_REDACT_PATHS, pgPoolSettings, s3SettingsFromEnv, validateApiEnv, type ApiEnv } from '@store-uptime/config';
+import { appLogOptions, loadAppConfig, pgPoolSettings, s3SettingsFromEnv, validateApiEnv, type ApiEnv, type AppConfigOptions } from '@store-uptime/config';
 import { dataSourceOptionsFromUrl, ReportEntity } from '@store-uptime/db';
-import { producerConnection, QUEUES, ListenedQueue } from '@store-uptime/queue';
+import { ListenedQueue, producerConnection, QUEUES } from '@store-uptime/queue';
 import { ReportStorage } from '@store-uptime/storage';
-import { HealthController } from './health/health.controller';
+import { EXTRA_READINESS_CHECKS, HealthController } from '@store-uptime/health';
+import { basicAuth, BULL_BOARD_PATH } from './admin/bull-board';
 import { ApiMetrics } from './metrics/api-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
@@ -19,12 +22,7 @@ import { ReportsController } from './reports/reports.controller';
 import { ReportsService } from './reports/reports.service';
 import { API_ENV, API_METRICS, REPORT_STORAGE } from './tokens';
 
-export interface ApiModuleOptions {
-  /** Values layered over the environment (tests run several apps in one process). */
-  env?: Record<string, string>;
-  /** Skip reading `.env` (tests must not depend on a developer's file). */
-  ignoreEnvFile?: boolean;
-}
+export type ApiModuleOptions = AppConfigOptions;
 
 const UNLOGGED_PATHS = /^\/(health|metrics)(\/|$)/;
 
@@ -39,93 +37,91 @@ class ApiResources implements OnApplicationShutdown {
 
 @Module({})
 export class ApiModule {
-  static forRoot(options: ApiModuleOptions = {}): DynamicModule {
+  static async forRoot(options: ApiModuleOptions = {}): Promise<DynamicModule> {
     // Connection errors are logged by the services; BullMQ's console fallback stays quiet (libs/queue/src/listened-queue.ts).
     BullModule.queueClass = ListenedQueue;
-    // ConfigModule validates while forRoot runs; the typed result is also provided whole as API_ENV.
-    let validated: ApiEnv | undefined;
-    const configModule = ConfigModule.forRoot({
-      isGlobal: true,
-      ignoreEnvFile: options.ignoreEnvFile ?? false,
-      validate: (env) => (validated = validateApiEnv({ ...env, ...options.env })),
-    });
+    // Every setting below comes from this validated environment, also provided whole as API_ENV.
+    const { configModule, env } = await loadAppConfig(validateApiEnv, options);
+    const triggerLimit = env.TRIGGER_RATE_LIMIT;
     return {
       module: ApiModule,
       imports: [
         configModule,
-        LoggerModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: ConfigService<ApiEnv, true>) => ({
-            pinoHttp: {
-              level: config.get('LOG_LEVEL', { infer: true }),
-              base: { app: 'api' },
-              redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
-              autoLogging: { ignore: (request) => UNLOGGED_PATHS.test(request.url ?? '') },
-              // pino-http binds the request to a child logger on every request, serialising it
-              // eagerly; the default serialiser copies (and redacts) every header. Method, URL, id
-              // and user agent are what an access log needs.
-              serializers: {
-                req: (request: { id?: unknown; method?: string; url?: string; headers?: Record<string, unknown> }) => ({
-                  id: request.id,
-                  method: request.method,
-                  url: request.url,
-                  userAgent: request.headers?.['user-agent'],
-                }),
-              },
+        LoggerModule.forRoot({
+          pinoHttp: {
+            ...appLogOptions('api', env),
+            autoLogging: { ignore: (request) => UNLOGGED_PATHS.test(request.url ?? '') },
+            // pino-http binds the request to a child logger on every request, serialising it
+            // eagerly; the default serialiser copies (and redacts) every header. Method, URL, id
+            // and user agent are what an access log needs.
+            serializers: {
+              req: (request: { id?: unknown; method?: string; url?: string; headers?: Record<string, unknown> }) => ({
+                id: request.id,
+                method: request.method,
+                url: request.url,
+                userAgent: request.headers?.['user-agent'],
+              }),
             },
-            // Status polls are most of the traffic (clients poll every second or so) and the
-            // hot path (issue 4: ≥ 5,000 reads/s): no per-request logger or access line for them.
-            // Their rate and latency are in /metrics; their errors are still logged.
-            exclude: [{ path: 'get_report', method: RequestMethod.ALL }],
-          }),
+          },
+          // Status polls are most of the traffic (clients poll every second or so) and the hot
+          // path (≥ 5,000 reads/s, docs/service.md): no per-request logger or access line for
+          // them. Their rate and latency are in /metrics; their errors are still logged.
+          exclude: [{ path: 'get_report', method: RequestMethod.ALL }],
         }),
-        TypeOrmModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: ConfigService<ApiEnv, true>) => ({
-            ...dataSourceOptionsFromUrl(config.get('DATABASE_URL', { infer: true }), { poolSize: 10 }),
-            extra: pgPoolSettings(validated!, { clientReadTimeout: true }),
-            retryAttempts: 3,
-            retryDelay: 2_000,
-          }),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptionsFromUrl(env.DATABASE_URL, { poolSize: env.DB_POOL_SIZE }),
+          extra: pgPoolSettings(env, { clientReadTimeout: true }),
+          retryAttempts: 3,
+          retryDelay: 2_000,
         }),
         TypeOrmModule.forFeature([ReportEntity]),
-        BullModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: ConfigService<ApiEnv, true>) => ({
-            connection: producerConnection(config.get('REDIS_URL', { infer: true }), config.get('REDIS_TIMEOUT_MS', { infer: true })),
-            prefix: config.get('REDIS_PREFIX', { infer: true }),
-            // Not skipWaitingForReady: BullMQ would then send its version check before the socket
-            // is up, fail it (offline queue off) and stay broken. Until the first connection, queue
-            // calls wait, and ReportsService's deadline turns the wait into a 503.
-          }),
+        BullModule.forRoot({
+          connection: producerConnection(env.REDIS_URL, env.REDIS_TIMEOUT_MS),
+          prefix: env.REDIS_PREFIX,
+          // Not skipWaitingForReady: BullMQ would then send its version check before the socket
+          // is up, fail it (offline queue off) and stay broken. Until the first connection, queue
+          // calls wait, and ReportsService's deadline turns the wait into a 503.
         }),
-        // The API only produces: no processor is provided here (house style; worker-only).
+        // The API only produces: the reports queue's one consumer is the worker app's ReportWorker.
         BullModule.registerQueue({ name: QUEUES.reports }),
-        ThrottlerModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: ConfigService<ApiEnv, true>) => {
-            const limit = config.get('TRIGGER_RATE_LIMIT', { infer: true });
-            return {
-              // Named "default" so the 429 carries a plain Retry-After (other names get a suffix).
-              throttlers: [{ name: 'default', ttl: 60_000, limit: Math.max(limit, 1) }],
-              skipIf: () => limit === 0,
-              // One budget for every trigger route (POST /reports, /trigger_report), per client.
-              generateKey: (_context, tracker) => `trigger:${tracker}`,
-            };
-          },
+        ThrottlerModule.forRoot({
+          // Named "default" so the 429 carries a plain Retry-After (other names get a suffix).
+          throttlers: [{ name: 'default', ttl: 60_000, limit: Math.max(triggerLimit, 1) }],
+          skipIf: () => triggerLimit === 0,
+          // One budget for every trigger route (POST /reports, /trigger_report), per client.
+          generateKey: (_context, tracker) => `trigger:${tracker}`,
         }),
         TerminusModule,
+        ...bullBoard(env),
       ],
       controllers: [CompatController, ReportsController, HealthController, MetricsController],
       providers: [
         ReportsService,
         ApiResources,
-        { provide: API_ENV, useFactory: () => validated! },
+        { provide: API_ENV, useValue: env },
         { provide: API_METRICS, useFactory: () => new ApiMetrics() },
-        { provide: REPORT_STORAGE, inject: [API_ENV], useFactory: (env: ApiEnv) => new ReportStorage(s3SettingsFromEnv(env)) },
+        { provide: REPORT_STORAGE, useFactory: () => new ReportStorage(s3SettingsFromEnv(env)) },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        // S3 is not checked: the API only presigns URLs, which needs no request to S3.
+        { provide: EXTRA_READINESS_CHECKS, useValue: [] },
       ],
       exports: [API_ENV, API_METRICS],
     };
   }
+}
+
+/**
+ * Bull Board (the operators' queue UI) at BULL_BOARD_PATH behind basic auth, mounted only when
+ * both credentials are set, so a forgotten secret cannot expose it.
+ */
+function bullBoard(env: ApiEnv): DynamicModule[] {
+  if (!env.BULL_BOARD_USER || !env.BULL_BOARD_PASSWORD) return [];
+  return [
+    BullBoardModule.forRoot({
+      route: BULL_BOARD_PATH,
+      adapter: ExpressAdapter,
+      middleware: basicAuth(env.BULL_BOARD_USER, env.BULL_BOARD_PASSWORD),
+    }),
+    BullBoardModule.forFeature({ name: QUEUES.reports, adapter: BullMQAdapter }),
+  ];
 }

@@ -63,5 +63,5 @@ export function parseDownOption(argv: string[]): number | 'all' | null {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  void main(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -42,7 +42,7 @@ describe('parseGenDataArgs', () => {
     ['a hole with one instant', ['--out', 'x', '--hole', '2023-01-20T00:00:00Z'], /--hole/],
     ['a reversed hole', ['--out', 'x', '--hole', '2023-01-21T00:00:00Z,2023-01-20T00:00:00Z'], /--hole/],
   ])('rejects %s with a one-line message', (_case, argv, message) => {
-    expect(() => parseGenDataArgs(argv as string[])).toThrow(message);
+    expect(() => parseGenDataArgs(argv)).toThrow(message);
   });
 });
 

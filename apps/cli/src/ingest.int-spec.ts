@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { databaseUrlFromEnv } from '@store-uptime/db';
-import { createMigratedDatabase } from '@store-uptime/db/testing';
+import { createMigratedDatabase } from '../../../test/support/temp-database';
 import { main } from './ingest';
 
 const FIXTURES = join(__dirname, '../../../test/fixtures/db');

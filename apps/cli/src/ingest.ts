@@ -139,7 +139,7 @@ export function formatIngestSummary(result: IngestResult, seconds: number): stri
 
 function formatFileLine(file: FileIngestResult): string {
   const reasons = Object.entries(file.skipped)
-    .map(([reason, count]) => `${reason} ${formatCount(count!)}`)
+    .map(([reason, count]) => `${reason} ${formatCount(count)}`)
     .join(', ');
   const skipped = file.rowsRead - file.rowsLoaded;
   const verb = file.replaced ? 'replaced with' : file.mode === 'bulk' ? 'loaded (was empty)' : 'appended';
@@ -192,7 +192,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
+  void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

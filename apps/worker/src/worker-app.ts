@@ -10,9 +10,9 @@ export interface WorkerAppOptions extends WorkerModuleOptions {
 
 /** The worker app, configured but not listening: main.ts listens on WORKER_PORT, tests may not. */
 export async function createWorkerApp(options: WorkerAppOptions = {}): Promise<INestApplication> {
-  const app = await NestFactory.create(WorkerModule.forRoot(options), { bufferLogs: true });
+  const app = await NestFactory.create(await WorkerModule.forRoot(options), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  // Without it SIGTERM kills running reports mid-way (house style: twenty shipped a year without it).
+  // Without it SIGTERM kills running reports mid-way instead of draining them (ReportWorker).
   if (options.shutdownHooks ?? true) app.enableShutdownHooks();
   return app;
 }

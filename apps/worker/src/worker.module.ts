@@ -1,32 +1,30 @@
 import { Module, type DynamicModule, type OnApplicationShutdown, Inject, Injectable } from '@nestjs/common';
-import { ConfigModule, ConfigService } from '@nestjs/config';
 import { BullModule } from '@nestjs/bullmq';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { TerminusModule } from '@nestjs/terminus';
+import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { LOG_REDACT_PATHS, pgPoolSettings, s3SettingsFromEnv, validateWorkerEnv, type WorkerEnv } from '@store-uptime/config';
+import { appLogOptions, loadAppConfig, pgPoolSettings, s3SettingsFromEnv, validateWorkerEnv, type AppConfigOptions } from '@store-uptime/config';
 import { dataSourceOptionsFromUrl, ReportEntity } from '@store-uptime/db';
-import { QUEUES, workerConnection, ListenedQueue } from '@store-uptime/queue';
-import { ReportStorage } from '@store-uptime/storage';
-import { compiledThreadEntry, InlineComputeRunner, ThreadComputeRunner, type ComputeRunner } from './compute/compute-runner';
-import { WorkerHealthController } from './health/worker-health.controller';
+import { EXTRA_READINESS_CHECKS, HealthController, readinessCheck } from '@store-uptime/health';
+import { ListenedQueue, QUEUES } from '@store-uptime/queue';
+import { describeS3Error, ReportStorage } from '@store-uptime/storage';
+import { computePlan, createComputeRunner, type ComputeRunner } from './compute/compute-runner';
 import { WorkerMetricsController } from './metrics/metrics.controller';
 import { WorkerMetrics } from './metrics/worker-metrics';
 import { ReportPipelineService } from './reports/report-pipeline.service';
 import { ReportRecordsService } from './reports/report-records.service';
-import { applyLockSettings, ReportProcessor } from './reports/report.processor';
+import { ReportProcessor } from './reports/report.processor';
+import { queueConnection, ReportWorker } from './reports/report-worker';
 import { ReportSweeperService } from './reports/report-sweeper.service';
 import { COMPUTE_RUNNER, REPORT_STORAGE, WORKER_ENV, WORKER_METRICS } from './tokens';
 
 /** A window read of the full data takes ~1 s; this bounds a stuck one without cutting a slow one short. */
 const WINDOW_STATEMENT_TIMEOUT_MS = 300_000;
 
-export interface WorkerModuleOptions {
-  /** Values layered over the environment (tests run several apps in one process). */
-  env?: Record<string, string>;
-  /** Skip reading `.env` (tests must not depend on a developer's file). */
-  ignoreEnvFile?: boolean;
+export interface WorkerModuleOptions extends AppConfigOptions {
+  /** The compiled compute thread, when the app itself runs from the TypeScript sources (tests). */
+  computeThreadEntry?: string;
 }
 
 /** Closes what Nest does not own: the compute threads and the S3 clients (after the drain). */
@@ -45,93 +43,71 @@ class WorkerResources implements OnApplicationShutdown {
 
 @Module({})
 export class WorkerModule {
-  static forRoot(options: WorkerModuleOptions = {}): DynamicModule {
+  static async forRoot(options: WorkerModuleOptions = {}): Promise<DynamicModule> {
     // Connection errors are logged by the services; BullMQ's console fallback stays quiet (libs/queue/src/listened-queue.ts).
     BullModule.queueClass = ListenedQueue;
-    // ConfigModule validates while forRoot runs (before any provider exists); the typed result is
-    // also provided whole as WORKER_ENV for the factories below that need several keys.
-    let validated: WorkerEnv | undefined;
-    const configModule = ConfigModule.forRoot({
-      isGlobal: true,
-      ignoreEnvFile: options.ignoreEnvFile ?? false,
-      validate: (env) => (validated = validateWorkerEnv({ ...env, ...options.env })),
-    });
-    const envProvider = {
-      provide: WORKER_ENV,
-      useFactory: () => {
-        // Before @nestjs/bullmq builds the Worker from the processor's (static) options.
-        applyLockSettings(validated!);
-        return validated!;
-      },
-    };
+    // Every setting below comes from this validated environment, also provided whole as WORKER_ENV.
+    const { configModule, env } = await loadAppConfig(validateWorkerEnv, options);
+    // Checked before anything connects: a worker that cannot compute as configured does not start.
+    const compute = computePlan(env.COMPUTE_MODE, options.computeThreadEntry);
+    // The window loader's statements (a COPY of the week) run under this deadline, in the compute
+    // threads' pools and, inline, in TypeORM's.
+    const windowPoolSettings = pgPoolSettings(env, { statementTimeoutMs: WINDOW_STATEMENT_TIMEOUT_MS });
     return {
       module: WorkerModule,
       imports: [
         configModule,
-        LoggerModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: ConfigService<WorkerEnv, true>) => ({
-            pinoHttp: {
-              level: config.get('LOG_LEVEL', { infer: true }),
-              base: { app: 'worker' },
-              redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
-              // Probes and scrapes every few seconds would drown the report lines.
-              autoLogging: false,
-            },
-          }),
-        }),
-        TypeOrmModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: ConfigService<WorkerEnv, true>) => {
-            const env = validated!;
-            return {
-              ...dataSourceOptionsFromUrl(config.get('DATABASE_URL', { infer: true }), { poolSize: 4 }),
-              // No client read timeout: this pool also runs the window loader's COPY (inline mode).
-              extra: pgPoolSettings(env, { statementTimeoutMs: WINDOW_STATEMENT_TIMEOUT_MS }),
-              // Fail the boot after ~10 s rather than retrying for half a minute: Kubernetes restarts us.
-              retryAttempts: 3,
-              retryDelay: 2_000,
-            };
+        LoggerModule.forRoot({
+          pinoHttp: {
+            ...appLogOptions('worker', env),
+            // Probes and scrapes every few seconds would drown the report lines.
+            autoLogging: false,
           },
         }),
-        TypeOrmModule.forFeature([ReportEntity]),
-        BullModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: ConfigService<WorkerEnv, true>) => ({
-            connection: workerConnection(config.get('REDIS_URL', { infer: true })),
-            prefix: config.get('REDIS_PREFIX', { infer: true }),
-          }),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptionsFromUrl(env.DATABASE_URL, { poolSize: env.DB_POOL_SIZE }),
+          // No client read timeout: this pool also runs the window loader's COPY (inline mode).
+          extra: windowPoolSettings,
+          // Fail the boot after ~10 s rather than retrying for half a minute: Kubernetes restarts us.
+          retryAttempts: 3,
+          retryDelay: 2_000,
         }),
+        TypeOrmModule.forFeature([ReportEntity]),
+        BullModule.forRoot(queueConnection(env)),
+        // The queue handle of the health check and the sweep; the Worker itself is ReportWorker.
         BullModule.registerQueue({ name: QUEUES.reports }),
         TerminusModule,
       ],
-      controllers: [WorkerHealthController, WorkerMetricsController],
+      // Served on the internal WORKER_PORT only (main.ts).
+      controllers: [HealthController, WorkerMetricsController],
       providers: [
+        ReportWorker,
         ReportProcessor,
         ReportPipelineService,
         ReportRecordsService,
         ReportSweeperService,
         WorkerResources,
-        envProvider,
+        { provide: WORKER_ENV, useValue: env },
         { provide: WORKER_METRICS, useFactory: () => new WorkerMetrics() },
+        { provide: REPORT_STORAGE, useFactory: () => new ReportStorage(s3SettingsFromEnv(env)) },
         {
-          provide: REPORT_STORAGE,
-          inject: [WORKER_ENV],
-          useFactory: (env: WorkerEnv) => new ReportStorage(s3SettingsFromEnv(env)),
+          // A report ends with an upload: S3 must answer and accept the credentials (a missing
+          // bucket is fine, the worker creates it).
+          provide: EXTRA_READINESS_CHECKS,
+          inject: [HealthIndicatorService, REPORT_STORAGE],
+          useFactory: (indicators: HealthIndicatorService, storage: ReportStorage) => [
+            readinessCheck(indicators, 's3', async () => ({ bucket: await storage.check() }), describeS3Error),
+          ],
         },
         {
           provide: COMPUTE_RUNNER,
-          inject: [WORKER_ENV, DataSource],
-          useFactory: (env: WorkerEnv, dataSource: DataSource): ComputeRunner => {
-            const entry = compiledThreadEntry();
-            if (!entry) return new InlineComputeRunner(dataSource);
-            const runner = new ThreadComputeRunner(entry, {
-              databaseUrl: env.DATABASE_URL,
-              poolSettings: pgPoolSettings(env, { statementTimeoutMs: WINDOW_STATEMENT_TIMEOUT_MS }),
-            });
-            runner.warmUp(env.WORKER_CONCURRENCY);
-            return runner;
-          },
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource): ComputeRunner =>
+            createComputeRunner(compute, {
+              dataSource,
+              thread: { databaseUrl: env.DATABASE_URL, poolSettings: windowPoolSettings },
+              threads: env.WORKER_CONCURRENCY,
+            }),
         },
       ],
     };

@@ -15,6 +15,8 @@ export function s3SettingsFromEnv(env: SharedEnv) {
     accessKeyId: env.S3_ACCESS_KEY_ID,
     secretAccessKey: env.S3_SECRET_ACCESS_KEY,
     forcePathStyle: env.S3_FORCE_PATH_STYLE,
+    connectTimeoutMs: env.S3_CONNECT_TIMEOUT_MS,
+    requestTimeoutMs: env.S3_REQUEST_TIMEOUT_MS,
   };
 }
 
@@ -39,7 +41,8 @@ export function pgPoolSettings(env: SharedEnv, options: { statementTimeoutMs?: n
 }
 
 /**
- * Log paths pino removes before a line is written (issue 6: no secret in any log line). Presigned
+ * Log paths pino removes before a line is written: logs are shipped and kept where credentials
+ * must not be (test/security checks every line of the real processes). Presigned
  * URLs are bearer credentials too, so the 302 `location` header is redacted.
  */
 export const LOG_REDACT_PATHS = [

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 /**
- * One validated schema per app (house style: fail at boot with a clear message). Values come only
+ * One validated schema per app, so a bad setting fails the boot with a message naming it instead of
+ * failing a report later. Values come only
  * from the environment (Kubernetes Secrets / ConfigMaps, or a local `.env`); `.env.example` lists
  * every key. Keys keep their environment names so `ConfigService.get('PORT')` reads like the docs.
  */
@@ -52,12 +53,19 @@ const shared = {
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_FORCE_PATH_STYLE: booleanFlag.default(false),
+  /**
+   * Milliseconds to open a connection to S3, and without a response to a request, before giving
+   * up: an unreachable S3 must fail an upload (and the readiness probe) in seconds, not minutes.
+   * Raise the request timeout for a slow link to a distant region.
+   */
+  S3_CONNECT_TIMEOUT_MS: integer(100, 120_000).default(3_000),
+  S3_REQUEST_TIMEOUT_MS: integer(1_000, 600_000).default(30_000),
   /** Lifetime of a presigned download URL; SigV4 allows at most 7 days. */
   REPORT_URL_TTL_SECONDS: integer(60, 604_800).default(86_400),
   /**
    * A report whose BullMQ job has vanished (e.g. Redis lost it) while its row still says queued or
-   * running is marked failed once the row is at least this old (issue 6: nothing stays Running
-   * forever). The delay covers the moment between inserting the row and adding the job.
+   * running is marked failed once the row is at least this old, so no report stays Running
+   * forever. The delay covers the moment between inserting the row and adding the job.
    */
   REPORT_LOST_AFTER_SECONDS: integer(1, 86_400).default(60),
 };
@@ -74,11 +82,16 @@ export const apiEnvSchema = z
   .object({
     ...shared,
     PORT: integer(1, 65_535).default(3000),
-    // Bull Board is mounted only when both are set (issue 4).
+    // Bull Board is mounted only when both are set, so a forgotten secret cannot expose it.
     BULL_BOARD_USER: z.string().min(1).optional(),
     BULL_BOARD_PASSWORD: z.string().min(8, { error: 'must be at least 8 characters' }).optional(),
     /** Triggers per client per minute (POST /reports, /trigger_report); 0 turns the limit off. */
     TRIGGER_RATE_LIMIT: integer(0, 1_000_000).default(60),
+    /**
+     * PostgreSQL connections per API process: status reads of reports no longer in Redis and
+     * trigger inserts, a few milliseconds each.
+     */
+    DB_POOL_SIZE: integer(1, 200).default(10),
     /** Milliseconds before a Redis command of the API gives up (the API answers 503). */
     REDIS_TIMEOUT_MS: integer(50, 60_000).default(2_000),
     /** BullMQ attempts per report (first run + retries) and the first exponential backoff delay. */
@@ -97,6 +110,11 @@ export const workerEnvSchema = z
     WORKER_PORT: integer(1, 65_535).default(3001),
     // The engine is CPU-bound and runs one thread per job: more than the cores available only queues threads.
     WORKER_CONCURRENCY: integer(1, 64).default(1),
+    /**
+     * PostgreSQL connections of the worker's main thread (report rows, progress, the sweep; the
+     * window read too with COMPUTE_MODE=inline). Each compute thread has one more of its own.
+     */
+    DB_POOL_SIZE: integer(1, 200).default(4),
     /** On SIGTERM, finish running reports for at most this long, then hand them back to the queue. */
     WORKER_DRAIN_SECONDS: integer(0, 3_600).default(60),
     /**
@@ -108,6 +126,12 @@ export const workerEnvSchema = z
     WORKER_STALLED_INTERVAL_MS: integer(500, 600_000).default(10_000),
     /** Seconds between sweeps for reports whose job vanished; 0 turns the sweep off. */
     REPORT_SWEEP_SECONDS: integer(0, 86_400).default(60),
+    /**
+     * Where the engine runs: `thread` (a worker thread per concurrent report, so the event loop
+     * keeps renewing BullMQ locks; needs the compiled dist/, and the worker refuses to start
+     * without it) or `inline` (the main thread: for running from the TypeScript sources).
+     */
+    COMPUTE_MODE: z.enum(['thread', 'inline']).default('thread'),
   })
   .refine(s3KeysTogether, S3_KEYS_TOGETHER);
 

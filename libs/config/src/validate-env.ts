@@ -19,7 +19,7 @@ type RawEnv = Record<string, unknown>;
  * Kubernetes often pass `KEY=`), so defaults apply. Messages name the key and the rule, never the
  * value: a value may be a secret.
  */
-export function validateEnv<S extends z.ZodType>(app: string, schema: S, env: RawEnv): z.output<S> {
+function validateEnv<S extends z.ZodType>(app: string, schema: S, env: RawEnv): z.output<S> {
   const cleaned: RawEnv = {};
   for (const [key, value] of Object.entries(env)) {
     if (typeof value === 'string' && value.trim() === '') continue;

@@ -61,7 +61,7 @@ export function resolveHeader<S extends HeaderSpec>(path: string, header: string
 }
 
 /** Counts skipped rows and keeps the first few, with their line numbers, for the user to see. */
-export class SkipCounter {
+class SkipCounter {
   readonly stats: ReadStats = { rowsRead: 0, skipped: {}, firstSkips: [] };
 
   skip(reason: SkipReason, line: number, text: () => string): void {

@@ -1,4 +1,4 @@
-import { daysFromCivil, EncodedPollColumnsBuilder, MICROS_PER_DAY, parseStatus, parseTimestampUtc, SkipReason } from '@store-uptime/uptime';
+import { EncodedPollColumnsBuilder, parseStatus, parseTimestampUtc, SkipReason, TimestampReader } from '@store-uptime/uptime';
 import type { CsvScanner } from './csv-scanner';
 
 const ACTIVE = Buffer.from('active');
@@ -21,7 +21,7 @@ function isAsciiSpace(byte: number): boolean {
 export class PollFieldDecoder {
   private readonly builder = new EncodedPollColumnsBuilder();
   private readonly storeIds = new ByteStringInterner();
-  private readonly dayCache = new Map<number, number>();
+  private readonly timestamps = new TimestampReader();
 
   /** Appends the row and returns null, or returns why it is skipped. */
   decode(buffer: Buffer, scanner: CsvScanner, storeField: number, statusField: number, timestampField: number): SkipReason | null {
@@ -52,69 +52,14 @@ export class PollFieldDecoder {
   }
 
   private timestamp(buffer: Buffer, scanner: CsvScanner, field: number): number {
-    const fast = this.canonicalTimestamp(buffer, scanner.fieldStart[field], scanner.fieldEnd[field]);
-    return fast >= 0 ? fast : parseTimestampUtc(scanner.text(buffer, field));
-  }
-
-  /** `YYYY-MM-DD HH:MM:SS[.f{1,6}] UTC` from bytes → epoch µs, or -1 to take the general path. */
-  private canonicalTimestamp(b: Buffer, start: number, end: number): number {
-    if (end - start < 23 || b[start + 4] !== 0x2d || b[start + 7] !== 0x2d || b[start + 10] !== SPACE) return -1;
-    if (b[start + 13] !== 0x3a || b[start + 16] !== 0x3a) return -1;
-    if (b[end - 4] !== SPACE || b[end - 3] !== 0x55 || b[end - 2] !== 0x54 || b[end - 1] !== 0x43) return -1; // ' UTC'
-    const date = digits(b, start, 4) * 10000 + digits(b, start + 5, 2) * 100 + digits(b, start + 8, 2);
-    const hour = digits(b, start + 11, 2);
-    const minute = digits(b, start + 14, 2);
-    const second = digits(b, start + 17, 2);
-    if (date < 0 || hour < 0 || minute < 0 || second < 0 || hour > 23 || minute > 59 || second > 59) return -1;
-    let micros = 0;
-    const fractionEnd = end - 4;
-    let pos = start + 19;
-    if (pos < fractionEnd) {
-      if (b[pos] !== 0x2e) return -1;
-      const count = fractionEnd - pos - 1;
-      if (count < 1 || count > 6) return -1;
-      const value = digits(b, pos + 1, count);
-      if (value < 0) return -1;
-      micros = value * POWERS_OF_TEN[6 - count];
-      pos = fractionEnd;
-    }
-    let day = this.dayCache.get(date);
-    if (day === undefined) {
-      day = validDay(date);
-      this.dayCache.set(date, day);
-    }
-    if (day === null || Number.isNaN(day)) return -1;
-    return day * MICROS_PER_DAY + (hour * 3600 + minute * 60 + second) * 1_000_000 + micros;
+    const fast = this.timestamps.canonical(buffer, scanner.fieldStart[field], scanner.fieldEnd[field]);
+    return Number.isNaN(fast) ? parseTimestampUtc(scanner.text(buffer, field)) : fast;
   }
 }
 
 function sameAscii(buffer: Buffer, start: number, expected: Uint8Array): boolean {
   for (let i = 0; i < expected.length; i++) if (buffer[start + i] !== expected[i]) return false;
   return true;
-}
-
-const POWERS_OF_TEN = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000];
-
-/** `count` ASCII digits at `pos` as a number, or -1 if any is not a digit. */
-function digits(b: Buffer, pos: number, count: number): number {
-  let value = 0;
-  for (let i = 0; i < count; i++) {
-    const d = b[pos + i] - 0x30;
-    if (d < 0 || d > 9) return -1;
-    value = value * 10 + d;
-  }
-  return value;
-}
-
-/** YYYYMMDD → days since the epoch, or NaN for an impossible date (2023-02-30). */
-function validDay(yyyymmdd: number): number {
-  const year = Math.floor(yyyymmdd / 10000);
-  const month = Math.floor(yyyymmdd / 100) % 100;
-  const day = yyyymmdd % 100;
-  const days = daysFromCivil(year, month, day);
-  const check = new Date(days * 86_400_000);
-  const ok = month >= 1 && month <= 12 && check.getUTCFullYear() === year && check.getUTCMonth() + 1 === month && check.getUTCDate() === day;
-  return ok ? days : NaN;
 }
 
 /**

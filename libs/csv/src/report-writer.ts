@@ -3,19 +3,21 @@ import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { ColumnTable } from 'arquero';
-import { REPORT_COLUMNS } from '@store-uptime/uptime';
+import { REPORT_COLUMNS, REPORT_VALUE_COLUMNS, reportArrays, Utf8Column } from '@store-uptime/uptime';
 
 /**
  * Writes the report CSV of the spec: header first, REPORT_COLUMNS in order, `\n` line ends, every
- * number with exactly two decimals. Streams row by row (fast-csv), so a large report never sits
- * in memory as one string.
+ * number with exactly two decimals. Reads the table's own arrays (a report table from the engine,
+ * or one rebuilt around arrays a compute thread handed over, is not copied) and streams row by
+ * row (fast-csv), so a large report never sits in memory as one string.
  */
 export async function writeReportCsv(table: ColumnTable, destination: Writable): Promise<void> {
-  const columns = REPORT_COLUMNS.map((name) => table.column(name) as unknown as ArrayLike<string | number>);
-  const rowCount = table.numRows();
+  const { storeIds, values } = reportArrays(table);
+  const ids = new Utf8Column(storeIds.bytes, storeIds.offsets);
+  const numbers = REPORT_VALUE_COLUMNS.map((name) => values[name]);
   function* rows() {
-    for (let row = 0; row < rowCount; row++) {
-      yield columns.map((column, i) => (i === 0 ? String(column[row]) : (column[row] as number).toFixed(2)));
+    for (let row = 0; row < ids.length; row++) {
+      yield [ids.at(row), ...numbers.map((column) => column[row].toFixed(2))];
     }
   }
   const csv = format({ headers: [...REPORT_COLUMNS], rowDelimiter: '\n', includeEndRowDelimiter: true, alwaysWriteHeaders: true });

@@ -18,7 +18,7 @@ export interface PollGeneratorOptions {
   skipRate: number;
 }
 
-/** The shape of the real 2023 poll file (issue 2, item 5): its window and its polling hole. */
+/** The shape of the real 2023 poll file, which the generator reproduces: its window and its polling hole. */
 export const POLL_WINDOW_2023 = {
   start: '2023-01-18T00:00:00Z',
   end: '2023-01-25T18:13:22.479Z',

@@ -1,4 +1,4 @@
-import { BinaryCopyDecoder, PG_EPOCH_US, readInt64, readTimestampUs, StringDictionary } from './copy-binary';
+import { BinaryCopyDecoder, PG_EPOCH_US, readInt64, readTimestampUs } from './copy-binary';
 
 /** Encodes rows the way PostgreSQL's `COPY … TO STDOUT (FORMAT binary)` does. */
 function encodeCopy(rows: (Buffer | null)[][], extension = Buffer.alloc(0)): Buffer {
@@ -94,26 +94,5 @@ describe('readTimestampUs', () => {
     ['one microsecond before the Unix epoch', -946_684_800_000_001n, -1],
   ])('reads %s exactly', (_label, stored, expected) => {
     expect(readTimestampUs(int64(stored), 0)).toBe(expected);
-  });
-});
-
-describe('StringDictionary', () => {
-  it('gives one code and one shared instance per distinct text, in order of first appearance', () => {
-    const dictionary = new StringDictionary();
-    const buffer = Buffer.from('abcabcxyzabc');
-    expect(dictionary.codeOf(buffer, 0, 3)).toBe(0);
-    expect(dictionary.codeOf(buffer, 3, 3)).toBe(0); // same bytes as the previous row
-    expect(dictionary.codeOf(buffer, 6, 3)).toBe(1);
-    expect(dictionary.intern(buffer, 9, 3)).toBe(dictionary.strings[0]); // seen before, not just before
-    expect(dictionary.strings).toEqual(['abc', 'xyz']);
-    expect(dictionary.size).toBe(2);
-  });
-
-  it('decodes multi-byte UTF-8 and tells apart texts of equal length', () => {
-    const dictionary = new StringDictionary();
-    const buffer = Buffer.from('störeståre');
-    expect(dictionary.codeOf(buffer, 0, 6)).toBe(0);
-    expect(dictionary.codeOf(buffer, 6, 6)).toBe(1);
-    expect(dictionary.strings).toEqual(['störe', 'ståre']);
   });
 });

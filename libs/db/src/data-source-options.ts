@@ -10,8 +10,8 @@ import { AddReportWarnings1795800000002 } from './migrations/1795800000002-add-r
 
 // Listed explicitly, not globbed: globs silently pick up nothing (or .ts twice) once the code is
 // compiled to dist/ or bundled, and review should see every table the app maps.
-export const ENTITIES = [StoreStatusEntity, BusinessHoursEntity, StoreTimezoneEntity, ReportEntity] as const;
-export const MIGRATIONS = [CreateInputTables1795800000000, CreateReports1795800000001, AddReportWarnings1795800000002] as const;
+const ENTITIES = [StoreStatusEntity, BusinessHoursEntity, StoreTimezoneEntity, ReportEntity] as const;
+const MIGRATIONS = [CreateInputTables1795800000000, CreateReports1795800000001, AddReportWarnings1795800000002] as const;
 
 /**
  * `DATABASE_URL` from the environment, or the local default (`store_uptime` on this machine's

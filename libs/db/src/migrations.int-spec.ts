@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { databaseUrlFromEnv, dataSourceOptionsFromUrl } from './data-source-options';
 import { migrateDown, migrateUp } from './migrate';
-import { createTempDatabase, type TempDatabase } from './testing/temp-database';
+import { createTempDatabase, type TempDatabase } from '../../../test/support/temp-database';
 
 const TABLES = ['business_hours', 'reports', 'store_status', 'store_timezones'];
 

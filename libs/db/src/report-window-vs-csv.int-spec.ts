@@ -14,10 +14,10 @@ import {
 import { databaseUrlFromEnv } from './data-source-options';
 import { ingestFiles } from './ingest/ingest';
 import { loadReportWindow } from './report-window';
-import { createMigratedDatabase } from './testing/temp-database';
+import { createMigratedDatabase } from '../../../test/support/temp-database';
 
 /**
- * Issue 3, item 4: a report computed from the database (ingest, then the window loader) equals
+ * A report computed from the database (ingest, then the window loader) equals
  * the report the CSV command computes from the same files, for both methods, with and without
  * asOf. The loader reads only the week and one carry-in poll per store, so this also checks that
  * nothing the engine needs is left out.

@@ -5,7 +5,7 @@ import { MICROS_PER_DAY, parseLocalTime, parseTimestampUtc } from '@store-uptime
 import { databaseUrlFromEnv, dataSourceOptionsFromUrl } from './data-source-options';
 import { migrateUp } from './migrate';
 import { loadReportWindow, type ReportWindow } from './report-window';
-import { createTempDatabase, type TempDatabase } from './testing/temp-database';
+import { createTempDatabase, type TempDatabase } from '../../../test/support/temp-database';
 
 type Poll = [storeId: string, status: 'active' | 'inactive', timestamp: string];
 

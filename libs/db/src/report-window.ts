@@ -4,25 +4,26 @@ import {
   formatInstant,
   hoursTable,
   EncodedPollColumnsBuilder,
-  MICROS_PER_DAY,
   type PollColumns,
   pollsTable,
+  REPORT_WINDOW_US,
   timezonesTable,
   type UptimeInputs,
 } from '@store-uptime/uptime';
-import { BinaryCopyDecoder, type BinaryRowHandler, readInt64, readTimestampUs, StringDictionary } from './copy-binary';
+import { ByteStringInterner } from '@store-uptime/csv';
+import { BinaryCopyDecoder, type BinaryRowHandler, readInt64, readTimestampUs } from './copy-binary';
+import { INPUT_TABLES_IN_LOCK_ORDER } from './ingest/input-tables';
 import { type PgSource, withPgClient } from './pg-source';
 
 /**
- * The window loader (issue 3, item 3): everything one report needs, read from PostgreSQL straight
+ * The window loader: everything one report needs, read from PostgreSQL straight
  * into the Arquero tables `computeUptimeReport` takes.
  *
- * Only the slice the spec needs (shared/spec/uptime.md, "Which polls count") is read: the polls in
- * `[now − 7 d, now]` plus, per store, the latest poll before `now − 7 d` (the carry-in). Both are
- * index range reads, so the cost follows the size of the week, not of the whole history.
+ * Only the slice the spec needs (docs/uptime-spec.md, "Which polls count") is read: the polls in
+ * `[now − 7 d, now]` plus, per store, the latest poll before `now − 7 d` (the carry-in); the
+ * engine's REPORT_WINDOW_US is the 7 d. Both are index range reads, so the cost follows the size
+ * of the week, not of the whole history.
  */
-
-export const REPORT_WINDOW_US = 7 * MICROS_PER_DAY;
 
 export interface ReportWindowOptions {
   /** The report's `now`; default: the latest poll in the table. */
@@ -37,8 +38,11 @@ export interface ReportWindow {
   pollsRead: number;
 }
 
-/** Tables the loader reads; locked together so a concurrent `ingest --replace` is seen whole or not at all. */
-const INPUT_TABLES = 'store_status, business_hours, store_timezones';
+/**
+ * Tables the loader reads, locked together so a concurrent `ingest --replace` is seen whole or not
+ * at all, in the one order every transaction that locks several of them uses (no deadlock cycle).
+ */
+const LOCKED_TABLES = INPUT_TABLES_IN_LOCK_ORDER.join(', ');
 const LOCK_TIMEOUT = '2min';
 
 export async function loadReportWindow(source: PgSource, options: ReportWindowOptions = {}): Promise<ReportWindow> {
@@ -52,9 +56,11 @@ export async function loadReportWindow(source: PgSource, options: ReportWindowOp
       // A replace holds its exclusive lock for seconds; a lock held far longer means something is
       // stuck, and failing (so the job is retried later) beats a report that never ends.
       await client.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
-      await client.query(`LOCK TABLE ${INPUT_TABLES} IN ACCESS SHARE MODE`);
+      await client.query(`LOCK TABLE ${LOCKED_TABLES} IN ACCESS SHARE MODE`);
       const nowUs = options.asOf ? dateToMicros(options.asOf) : await latestPollUs(client);
-      const stores = new StringDictionary();
+      // One dictionary of store ids for all three tables: polls carry its codes, and hours and
+      // zones share its string instances.
+      const stores = new ByteStringInterner();
       const polls = nowUs === null ? new EncodedPollColumnsBuilder().build([]) : await readPolls(client, nowUs, stores);
       const hours = await readHours(client, stores);
       const timezones = await readTimezones(client, stores);
@@ -138,11 +144,11 @@ export function reportWindowPollsSql(nowUs: number): string {
 }
 
 /** Store ids become dictionary codes (the engine groups by them); the dictionary is shared with hours and zones. */
-async function readPolls(client: PoolClient, nowUs: number, stores: StringDictionary): Promise<PollColumns> {
+async function readPolls(client: PoolClient, nowUs: number, stores: ByteStringInterner): Promise<PollColumns> {
   const polls = new EncodedPollColumnsBuilder();
   await copyBinary(client, reportWindowPollsSql(nowUs), 5, (buffer, starts, lengths) => {
     if (lengths[1] < 0 && lengths[2] < 0 && lengths[3] < 0) return; // polls only after now: nothing to read
-    const store = stores.codeOf(buffer, starts[0], lengths[0]);
+    const store = stores.codeOf(buffer, starts[0], starts[0] + lengths[0]);
     if (lengths[3] >= 0) polls.push(store, buffer[starts[3]], readTimestampUs(buffer, starts[4]));
     if (lengths[1] >= 0) pushTimestampArray(polls, store, 1, buffer, starts[1]);
     if (lengths[2] >= 0) pushTimestampArray(polls, store, 0, buffer, starts[2]);
@@ -164,7 +170,7 @@ function pushTimestampArray(polls: EncodedPollColumnsBuilder, store: number, isA
   }
 }
 
-async function readHours(client: PoolClient, stores: StringDictionary) {
+async function readHours(client: PoolClient, stores: ByteStringInterner) {
   const storeIds: string[] = [];
   const days: number[] = [];
   const starts: number[] = [];
@@ -174,7 +180,7 @@ async function readHours(client: PoolClient, stores: StringDictionary) {
     `SELECT store_id, day_of_week, start_time_local, end_time_local FROM business_hours`,
     4,
     (buffer, fieldStarts, lengths) => {
-      storeIds.push(stores.intern(buffer, fieldStarts[0], lengths[0]));
+      storeIds.push(intern(stores, buffer, fieldStarts[0], lengths[0]));
       days.push(buffer.readInt16BE(fieldStarts[1]));
       // Binary `time` is int64 microseconds since midnight: exactly what the engine takes.
       starts.push(readInt64(buffer, fieldStarts[2]));
@@ -189,15 +195,20 @@ async function readHours(client: PoolClient, stores: StringDictionary) {
   };
 }
 
-async function readTimezones(client: PoolClient, stores: StringDictionary) {
+async function readTimezones(client: PoolClient, stores: ByteStringInterner) {
   const storeIds: string[] = [];
   const zones: string[] = [];
-  const zoneNames = new StringDictionary();
+  const zoneNames = new ByteStringInterner();
   await copyBinary(client, `SELECT store_id, timezone_str FROM store_timezones`, 2, (buffer, starts, lengths) => {
-    storeIds.push(stores.intern(buffer, starts[0], lengths[0]));
-    zones.push(zoneNames.intern(buffer, starts[1], lengths[1]));
+    storeIds.push(intern(stores, buffer, starts[0], lengths[0]));
+    zones.push(intern(zoneNames, buffer, starts[1], lengths[1]));
   });
   return { store_id: storeIds, timezone_str: zones };
+}
+
+/** The shared instance of a text field's string (one per distinct value, not one per row). */
+function intern(dictionary: ByteStringInterner, buffer: Buffer, start: number, length: number): string {
+  return dictionary.strings[dictionary.codeOf(buffer, start, start + length)];
 }
 
 /** Streams `COPY (sql) TO STDOUT (FORMAT binary)` through the decoder; rows never pile up as objects. */

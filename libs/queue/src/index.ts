@@ -4,3 +4,4 @@ export * from './report-failures';
 export * from './report-job';
 export * from './report-job-snapshot';
 export * from './listened-queue';
+export * from './connection-errors';

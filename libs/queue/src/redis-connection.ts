@@ -16,8 +16,8 @@ export function redisOptionsFromUrl(url: string): RedisOptions {
 
 /**
  * The API's connection (a producer and status reader): it must fail fast so a Redis outage is a
- * 503 at once, never a request hanging in ioredis' offline queue (house style; issue 6 restarts
- * Redis and expects 503 during the outage and recovery without a restart). ioredis keeps
+ * 503 at once, never a request hanging in ioredis' offline queue (test/faults/redis-restart
+ * restarts Redis and expects 503 during the outage and recovery without a restart). ioredis keeps
  * reconnecting in the background, capped at 2 s between tries.
  */
 export function producerConnection(url: string, commandTimeoutMs = 2_000): RedisOptions {

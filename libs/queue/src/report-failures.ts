@@ -1,6 +1,6 @@
 /**
  * Reasons a report fails without its processor saying so, shared by the API's status read and the
- * worker's sweep so clients see one wording (issue 6: no report stays Running forever).
+ * worker's sweep so clients see one wording for a report that can no longer finish.
  */
 export const LOST_JOB_REASON =
   'the report was lost from the queue (its job no longer exists, e.g. Redis lost its data); please trigger a new report';

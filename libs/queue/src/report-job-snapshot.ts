@@ -21,7 +21,7 @@ const FIELDS = ['timestamp', 'finishedOn', 'returnvalue', 'failedReason', 'progr
 /**
  * The job's state in ONE Redis round trip reading five fields (HMGET), instead of `Queue.getJob`
  * (HGETALL + parsing data, options and stack traces) and `Job.getState` (a second round trip).
- * Status polls are the API's hot path (issue 4: ≥ 5,000 reads/s). It relies on the field names of
+ * Status polls are the API's hot path (≥ 5,000 reads/s, docs/service.md). It relies on the field names of
  * BullMQ's job hash, which have been stable since BullMQ 1; the end-to-end tests read every state
  * through it. Null when the job does not exist.
  */

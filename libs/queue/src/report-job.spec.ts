@@ -1,5 +1,5 @@
 import { isReportId, newReportId, reportJobOptions } from './report-job';
-import { producerConnection, redisOptionsFromUrl, workerConnection } from './redis-connection';
+import { redisOptionsFromUrl } from './redis-connection';
 import { failedJobReason, TimeoutError, withTimeout } from './report-failures';
 
 describe('report ids', () => {
@@ -23,7 +23,7 @@ describe('reportJobOptions', () => {
   });
 });
 
-describe('Redis connections', () => {
+describe('redisOptionsFromUrl', () => {
   it('reads host, port, credentials, database and TLS from the URL', () => {
     expect(redisOptionsFromUrl('rediss://user:p%40ss@cache.example:6380/2')).toEqual({
       host: 'cache.example',
@@ -34,11 +34,6 @@ describe('Redis connections', () => {
       tls: {},
     });
     expect(redisOptionsFromUrl('redis://127.0.0.1')).toEqual({ host: '127.0.0.1', port: 6379 });
-  });
-
-  it('makes the producer fail fast and the worker wait', () => {
-    expect(producerConnection('redis://h:1', 500)).toMatchObject({ enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 500 });
-    expect(workerConnection('redis://h:1')).toMatchObject({ maxRetriesPerRequest: null });
   });
 });
 

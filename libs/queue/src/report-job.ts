@@ -1,19 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
-
-/** The report methods of libs/uptime, repeated here so the payload type needs no engine import. */
-export type ReportMethod = 'hourly' | 'step';
-export const REPORT_METHODS = ['hourly', 'step'] as const satisfies readonly ReportMethod[];
+import type { UptimeMethod } from '@store-uptime/uptime';
 
 /**
- * The job payload: ids and parameters only, never data (house style). The worker reads the data
- * from PostgreSQL when it runs, so a retry sees the current tables.
+ * The job payload: ids and parameters only, never data: Redis holds it in memory for every job,
+ * and the worker reads the data from PostgreSQL when it runs, so a retry sees the current tables.
  */
 export interface ReportJobData {
   reportId: string;
   /** ISO-8601 instant, or null for "the latest poll". */
   asOf: string | null;
-  method: ReportMethod;
+  method: UptimeMethod;
 }
 
 /** What a completed job returns; the API presigns `s3Key` on every read, so no URL is stored. */
@@ -24,8 +21,13 @@ export interface ReportJobResult {
   nowUsed: string | null;
 }
 
-/** 32 lowercase hex characters = 128 random bits (issue 6 wants at least 122: unguessable). */
+/**
+ * 32 lowercase hex characters = 128 random bits: more than a random UUID's 122, so an id cannot be
+ * guessed and doubles as the capability to read its report.
+ */
 export const REPORT_ID_PATTERN = /^[0-9a-f]{32}$/;
+/** The same rule in words, for API documentation and error messages. */
+export const REPORT_ID_FORM = '32 lowercase hexadecimal characters';
 
 export function newReportId(): string {
   return randomBytes(16).toString('hex');
@@ -42,14 +44,13 @@ export interface ReportJobRetryPolicy {
   backoffMs: number;
 }
 
-export const DEFAULT_REPORT_RETRY_POLICY: ReportJobRetryPolicy = { attempts: 4, backoffMs: 5_000 };
-
 /**
  * Options for adding a report job. The job id IS the report id, so adding the same report twice
  * (a client or proxy retrying the trigger) is a no-op in BullMQ rather than a second computation.
  * Finished jobs are trimmed by age and count: the reports table, not Redis, is the durable record.
+ * The retry policy is the API's validated REPORT_JOB_ATTEMPTS / REPORT_JOB_BACKOFF_MS.
  */
-export function reportJobOptions(reportId: string, policy: ReportJobRetryPolicy = DEFAULT_REPORT_RETRY_POLICY): JobsOptions {
+export function reportJobOptions(reportId: string, policy: ReportJobRetryPolicy): JobsOptions {
   return {
     jobId: reportId,
     attempts: policy.attempts,

@@ -11,6 +11,8 @@ const base = {
   accessKeyId: process.env.TEST_S3_ACCESS_KEY_ID ?? 'testak',
   secretAccessKey: process.env.TEST_S3_SECRET_ACCESS_KEY ?? 'testsecret',
   forcePathStyle: true,
+  connectTimeoutMs: 3_000,
+  requestTimeoutMs: 30_000,
 };
 
 async function emptyAndDelete(storage: ReportStorage): Promise<void> {

@@ -20,10 +20,10 @@ export interface S3Settings {
   accessKeyId?: string;
   secretAccessKey?: string;
   forcePathStyle: boolean;
-  /** Milliseconds to open a connection to S3 before giving up. */
-  connectTimeoutMs?: number;
-  /** Milliseconds without a response before a request gives up. */
-  requestTimeoutMs?: number;
+  /** Milliseconds to open a connection to S3 before giving up (S3_CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs: number;
+  /** Milliseconds without a response before a request gives up (S3_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs: number;
 }
 
 /** The S3 key of a report's CSV; a rerun of the same report overwrites it (idempotent). */
@@ -45,8 +45,8 @@ function clientConfig(settings: S3Settings, endpoint: string | undefined): S3Cli
     responseChecksumValidation: 'WHEN_REQUIRED',
     // Without timeouts an unreachable S3 hangs a report (and the readiness probe) for minutes.
     requestHandler: {
-      connectionTimeout: settings.connectTimeoutMs ?? 3_000,
-      requestTimeout: settings.requestTimeoutMs ?? 30_000,
+      connectionTimeout: settings.connectTimeoutMs,
+      requestTimeout: settings.requestTimeoutMs,
     },
   };
 }
@@ -79,7 +79,8 @@ export class ReportStorage {
   }
 
   /**
-   * Creates the bucket when it is missing (issue 4). Remembered once it succeeded; a failure is
+   * Creates the bucket when it is missing, so a new environment needs no manual step. Remembered
+   * once it succeeded; a failure is
    * not remembered, so the next report tries again.
    */
   ensureBucket(): Promise<void> {

@@ -39,7 +39,7 @@ export function businessIntervals(hours: WeeklyHours | undefined, clock: ZoneClo
 }
 
 /** Sorts flat `[start, end)` pairs and merges those that overlap or touch. */
-export function mergeIntervals(pieces: number[]): number[] {
+function mergeIntervals(pieces: number[]): number[] {
   const count = pieces.length / 2;
   if (count <= 1) return pieces;
   const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => pieces[2 * a] - pieces[2 * b]);

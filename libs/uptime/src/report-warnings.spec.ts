@@ -1,4 +1,4 @@
-import { hoursOf, pollsOf, zonesOf, type PollRow, type ZoneRow } from './test-tables';
+import { hoursOf, pollsOf, zonesOf, type PollRow, type ZoneRow } from '../../../test/support/uptime-tables';
 import { computeUptimeReport } from './uptime-report';
 import { reportWarnings } from './report-warnings';
 

@@ -13,7 +13,7 @@ export function keyTime(key: number): number {
   return Math.floor(key / 2);
 }
 
-export function keyIsActive(key: number): 0 | 1 {
+function keyIsActive(key: number): 0 | 1 {
   return key - 2 * Math.floor(key / 2) === 0 ? 1 : 0;
 }
 

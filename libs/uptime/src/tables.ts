@@ -65,6 +65,54 @@ export interface TimezoneColumns {
   timezone_str: string[];
 }
 
+/**
+ * A string column stored as UTF-8 bytes and row offsets (row `r` is `bytes[offsets[r] .. offsets[r + 1])`):
+ * two typed arrays, so a whole column crosses a thread boundary as transferable buffers instead of
+ * one cloned string per row, and is read where it lands without being rebuilt. To Arquero it is an
+ * ordinary column (length, at, iterator). The report's store ids use it.
+ */
+export class Utf8Column {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly offsets: Int32Array,
+  ) {}
+
+  static from(strings: readonly string[]): Utf8Column {
+    const encoder = new TextEncoder();
+    const offsets = new Int32Array(strings.length + 1);
+    let size = 0;
+    for (const text of strings) size += text.length * 3; // the most UTF-8 bytes a UTF-16 unit can take
+    const bytes = new Uint8Array(size);
+    let at = 0;
+    strings.forEach((text, row) => {
+      at += encoder.encodeInto(text, bytes.subarray(at)).written;
+      offsets[row + 1] = at;
+    });
+    // Its own buffer, of its own size: transferring it moves exactly the column.
+    return new Utf8Column(bytes.slice(0, at), offsets);
+  }
+
+  get length(): number {
+    return this.offsets.length - 1;
+  }
+
+  /** Like Array#at: a negative row counts from the end. */
+  at(row: number): string {
+    const index = row < 0 ? row + this.length : row;
+    return UTF8.decode(this.bytes.subarray(this.offsets[index], this.offsets[index + 1]));
+  }
+
+  *[Symbol.iterator](): Iterator<string> {
+    for (let row = 0; row < this.length; row++) yield this.at(row);
+  }
+
+  toArray(): string[] {
+    return Array.from(this);
+  }
+}
+
+const UTF8 = new TextDecoder();
+
 export const REPORT_COLUMNS = [
   'store_id',
   'uptime_last_hour',
@@ -75,8 +123,80 @@ export const REPORT_COLUMNS = [
   'downtime_last_week',
 ] as const;
 
+/** The numeric report columns (minutes for the hour, hours for the day and week), in CSV order. */
+export const REPORT_VALUE_COLUMNS = ['uptime_last_hour', 'uptime_last_day', 'uptime_last_week', 'downtime_last_hour', 'downtime_last_day', 'downtime_last_week'] as const satisfies readonly (typeof REPORT_COLUMNS)[number][];
+export type ReportValueColumn = (typeof REPORT_VALUE_COLUMNS)[number];
+
+/**
+ * A report table's data as plain typed arrays, every one with a buffer of its own: what crosses
+ * the worker-thread boundary (transferred, not copied) and what the CSV writer reads.
+ */
+export interface ReportArrays {
+  storeIds: { bytes: Uint8Array; offsets: Int32Array };
+  values: Record<ReportValueColumn, Float64Array>;
+}
+
+/** The report table over these arrays (no copy): store ids as a Utf8Column, numbers as Float64Arrays. */
+export function reportTable(arrays: ReportArrays): ColumnTable {
+  return aq.table({ store_id: new Utf8Column(arrays.storeIds.bytes, arrays.storeIds.offsets), ...arrays.values });
+}
+
+/**
+ * The arrays behind a report table: for a table from `reportTable` (what the engine returns) its
+ * own arrays, shared, not copied; any other table with the report's columns is converted.
+ */
+export function reportArrays(table: ColumnTable): ReportArrays {
+  const plain = withPlainColumns(table);
+  const storeIds = columnOf(plain, 'store_id');
+  const values = Object.fromEntries(REPORT_VALUE_COLUMNS.map((name) => [name, float64Column(plain, name)])) as Record<ReportValueColumn, Float64Array>;
+  return { storeIds: storeIds instanceof Utf8Column ? storeIds : Utf8Column.from(Array.from(storeIds, String)), values };
+}
+
+/** Every buffer of the arrays, for postMessage's transfer list. */
+export function reportBuffers(arrays: ReportArrays): ArrayBuffer[] {
+  return [arrays.storeIds.bytes, arrays.storeIds.offsets, ...Object.values(arrays.values)].map((array) => array.buffer as ArrayBuffer);
+}
+
+/** column() returns the backing arrays, which ignore a filter or an ordering: reify those first. */
+export function withPlainColumns(table: ColumnTable): ColumnTable {
+  return table.isFiltered() || table.isOrdered() ? table.reify() : table;
+}
+
+/** What Arquero promises of any column (its `ColumnType`), with values not yet known. */
+interface AnyColumn {
+  readonly length: number;
+  at(row: number): unknown;
+  [Symbol.iterator](): Iterator<unknown>;
+}
+
+function columnOf(table: ColumnTable, name: string): AnyColumn {
+  const column = table.column(name);
+  if (!column) throw new Error(`the table has no column "${name}"`);
+  return column;
+}
+
+/** A numeric column as the Float64Array its reader built (a copy only if it is not one). */
+export function float64Column(table: ColumnTable, name: string): Float64Array {
+  const column = columnOf(table, name);
+  return column instanceof Float64Array ? column : Float64Array.from(column, Number);
+}
+
+/** A small-integer column (status, weekday) as the Uint8Array its reader built (a copy only if it is not one). */
+export function uint8Column(table: ColumnTable, name: string): Uint8Array {
+  const column = columnOf(table, name);
+  return column instanceof Uint8Array ? column : Uint8Array.from(column, Number);
+}
+
+/** A string column as indexable strings; a DictionaryColumn is returned as it is (its codes are the point). */
+export function stringColumn(table: ColumnTable, name: string): readonly string[] | DictionaryColumn {
+  const column = columnOf(table, name);
+  if (column instanceof DictionaryColumn) return column;
+  if (Array.isArray(column) && column.every((value) => typeof value === 'string')) return column;
+  return Array.from(column, String);
+}
+
 export function pollsTable(columns: PollColumns): ColumnTable {
-  return aq.table(columns as unknown as Record<string, ArrayLike<unknown>>);
+  return aq.table({ ...columns });
 }
 
 export function hoursTable(columns: HoursColumns): ColumnTable {

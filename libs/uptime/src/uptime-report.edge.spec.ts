@@ -1,4 +1,4 @@
-import { hoursOf, pollsOf, reportOf, upDown, zonesOf, type HoursRow, type PollRow } from './test-tables';
+import { hoursOf, pollsOf, reportOf, upDown, zonesOf, type HoursRow, type PollRow } from '../../../test/support/uptime-tables';
 import { computeUptimeReport } from './uptime-report';
 
 const at = (iso: string) => new Date(iso);

@@ -1,4 +1,4 @@
-import { reportOf, upDown } from './test-tables';
+import { reportOf, upDown } from '../../../test/support/uptime-tables';
 
 const at = (iso: string) => new Date(iso);
 

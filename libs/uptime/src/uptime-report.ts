@@ -1,13 +1,29 @@
-import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { businessIntervals, type WeeklyHours } from './business-time';
 import { MICROS_PER_DAY, MICROS_PER_HOUR } from './parse';
 import { hourlyTimeline, keyTime, measureWindows, pollKey, stepTimeline } from './status-timeline';
-import { DictionaryColumn, REPORT_COLUMNS } from './tables';
+import {
+  DictionaryColumn,
+  float64Column,
+  REPORT_VALUE_COLUMNS,
+  reportTable,
+  stringColumn,
+  uint8Column,
+  Utf8Column,
+  withPlainColumns,
+  type ReportValueColumn,
+} from './tables';
 import { FALLBACK_TIME_ZONE, isValidTimeZone, ZoneClock } from './zone-clock';
 
-export type UptimeMethod = 'hourly' | 'step';
-export const UPTIME_METHODS: readonly UptimeMethod[] = ['hourly', 'step'];
+/** The report methods of docs/uptime-spec.md; every layer (API, queue payload, CLI) takes them from here. */
+export const UPTIME_METHODS = ['hourly', 'step'] as const;
+export type UptimeMethod = (typeof UPTIME_METHODS)[number];
+/** The spec's default method, when a trigger names none. */
+export const DEFAULT_UPTIME_METHOD: UptimeMethod = 'hourly';
+
+export function isUptimeMethod(value: unknown): value is UptimeMethod {
+  return UPTIME_METHODS.some((method) => method === value);
+}
 
 export interface UptimeInputs {
   polls: ColumnTable;
@@ -42,8 +58,14 @@ export interface UptimeReport {
   stats: UptimeReportStats;
 }
 
+/**
+ * The longest window, the last week: a report needs the polls of `[now − REPORT_WINDOW_US, now]`
+ * plus each store's latest poll before it (the carry-in), nothing older (the window loader in
+ * libs/db reads exactly that).
+ */
+export const REPORT_WINDOW_US = 7 * MICROS_PER_DAY;
 /** Window lengths, in REPORT_COLUMNS order: last hour, last day, last week. */
-const WINDOWS_US = [MICROS_PER_HOUR, MICROS_PER_DAY, 7 * MICROS_PER_DAY] as const;
+const WINDOWS_US = [MICROS_PER_HOUR, MICROS_PER_DAY, REPORT_WINDOW_US] as const;
 /** One hundredth of each window's unit: minutes for the hour, hours for the day and the week. */
 const HUNDREDTH_UNIT_US = [600_000, 36_000_000, 36_000_000] as const;
 
@@ -58,7 +80,7 @@ const HUNDREDTH_UNIT_US = [600_000, 36_000_000, 36_000_000] as const;
  * sorted natively as packed keys (status-timeline.ts), so no comparator runs per poll.
  */
 export function computeUptimeReport(inputs: UptimeInputs, options: UptimeReportOptions = {}): UptimeReport {
-  const method = options.method ?? 'hourly';
+  const method = options.method ?? DEFAULT_UPTIME_METHOD;
   const polls = readPollColumns(inputs.polls);
   const nowUs = options.asOfUs ?? (options.asOf ? options.asOf.getTime() * 1000 : maxOf(polls.timestamps));
   const stats: UptimeReportStats = {
@@ -68,7 +90,7 @@ export function computeUptimeReport(inputs: UptimeInputs, options: UptimeReportO
     zonesMissing: 0,
     zonesInvalid: {},
   };
-  if (nowUs === null || Number.isNaN(nowUs)) return { table: reportTable([], []), nowUs: null, method, stats };
+  if (nowUs === null || Number.isNaN(nowUs)) return { table: reportOf([], []), nowUs: null, method, stats };
 
   const weekStartUs = nowUs - WINDOWS_US[2];
   const windowStarts = WINDOWS_US.map((length) => nowUs - length);
@@ -93,7 +115,7 @@ export function computeUptimeReport(inputs: UptimeInputs, options: UptimeReportO
   const order = Array.from({ length: storeCount }, (_, i) => i).sort((a, b) =>
     compareStrings(evidence.storeIds[a], evidence.storeIds[b]),
   );
-  const values = REPORT_COLUMNS.slice(1).map(() => new Float64Array(storeCount));
+  const values = REPORT_VALUE_COLUMNS.map(() => new Float64Array(storeCount));
   const business = new Float64Array(3);
   const up = new Float64Array(3);
 
@@ -130,7 +152,7 @@ export function computeUptimeReport(inputs: UptimeInputs, options: UptimeReportO
     }
   }
   stats.stores = storeCount;
-  return { table: reportTable(order.map((i) => evidence.storeIds[i]), values), nowUs, method, stats };
+  return { table: reportOf(order.map((i) => evidence.storeIds[i]), values), nowUs, method, stats };
 }
 
 interface PollArrays {
@@ -141,19 +163,14 @@ interface PollArrays {
   timestamps: ArrayLike<number>;
 }
 
-/** column() returns the backing arrays, which ignore a filter or an ordering: reify those first. */
-function withPlainColumns(table: ColumnTable): ColumnTable {
-  return table.isFiltered() || table.isOrdered() ? table.reify() : table;
-}
-
 function readPollColumns(table: ColumnTable): PollArrays {
   const plain = withPlainColumns(table);
-  const storeIds = plain.column('store_id') as unknown;
+  const storeIds = stringColumn(plain, 'store_id');
   return {
-    storeIds: storeIds as ArrayLike<string>,
+    storeIds: storeIds instanceof DictionaryColumn ? [] : storeIds,
     storeCodes: storeIds instanceof DictionaryColumn ? storeIds : null,
-    active: plain.column('is_active') as unknown as ArrayLike<number>,
-    timestamps: plain.column('timestamp_us') as unknown as ArrayLike<number>,
+    active: uint8Column(plain, 'is_active'),
+    timestamps: float64Column(plain, 'timestamp_us'),
   };
 }
 
@@ -262,7 +279,7 @@ function countedPollKeys(evidence: StoreEvidence, store: number, method: UptimeM
 }
 
 /** Exact half-up rounding of a non-negative integer duration to hundredths of `unitUs * 100`. */
-export function roundToHundredths(durationUs: number, hundredthUs: number): number {
+function roundToHundredths(durationUs: number, hundredthUs: number): number {
   const whole = Math.floor(durationUs / hundredthUs);
   const rest = durationUs - whole * hundredthUs;
   return (2 * rest >= hundredthUs ? whole + 1 : whole) / 100;
@@ -275,10 +292,10 @@ function compareStrings(a: string, b: string): number {
 
 function groupHoursByStore(table: ColumnTable): Map<string, WeeklyHours> {
   const plain = withPlainColumns(table);
-  const storeIds = plain.column('store_id') as unknown as ArrayLike<string>;
-  const days = plain.column('day_of_week') as unknown as ArrayLike<number>;
-  const starts = plain.column('start_time_us') as unknown as ArrayLike<number>;
-  const ends = plain.column('end_time_us') as unknown as ArrayLike<number>;
+  const storeIds = plainStrings(plain, 'store_id');
+  const days = uint8Column(plain, 'day_of_week');
+  const starts = float64Column(plain, 'start_time_us');
+  const ends = float64Column(plain, 'end_time_us');
   const byStore = new Map<string, WeeklyHours>();
   for (let row = 0; row < storeIds.length; row++) {
     let hours = byStore.get(storeIds[row]);
@@ -296,8 +313,8 @@ function groupHoursByStore(table: ColumnTable): Map<string, WeeklyHours> {
  */
 function firstZoneByStore(table: ColumnTable): Map<string, string> {
   const plain = withPlainColumns(table);
-  const storeIds = plain.column('store_id') as unknown as ArrayLike<string>;
-  const names = plain.column('timezone_str') as unknown as ArrayLike<string>;
+  const storeIds = plainStrings(plain, 'store_id');
+  const names = plainStrings(plain, 'timezone_str');
   const first = new Map<string, string>();
   for (let row = 0; row < storeIds.length; row++) {
     const known = first.get(storeIds[row]);
@@ -308,8 +325,14 @@ function firstZoneByStore(table: ColumnTable): Map<string, string> {
   return first;
 }
 
-function reportTable(storeIds: string[], values: Float64Array[]): ColumnTable {
-  const columns: Record<string, ArrayLike<unknown>> = { store_id: storeIds };
-  REPORT_COLUMNS.slice(1).forEach((name, i) => (columns[name] = values[i] ?? new Float64Array(0)));
-  return aq.table(columns);
+/** Hours and zones are small tables: a dictionary-coded column is simply expanded. */
+function plainStrings(table: ColumnTable, name: string): readonly string[] {
+  const column = stringColumn(table, name);
+  return column instanceof DictionaryColumn ? column.toArray() : column;
+}
+
+/** The report table: sorted store ids and the six value columns (REPORT_VALUE_COLUMNS order). */
+function reportOf(storeIds: string[], values: Float64Array[]): ColumnTable {
+  const columns = Object.fromEntries(REPORT_VALUE_COLUMNS.map((name, i) => [name, values[i] ?? new Float64Array(0)]));
+  return reportTable({ storeIds: Utf8Column.from(storeIds), values: columns as Record<ReportValueColumn, Float64Array> });
 }

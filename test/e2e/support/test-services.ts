@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { dataSourceOptionsFromUrl, migrateUp } from '@store-uptime/db';
-import { createTempDatabase, type TempDatabase } from '@store-uptime/db/testing';
+import { createTempDatabase, type TempDatabase } from '../../support/temp-database';
 import { QUEUES, workerConnection } from '@store-uptime/queue';
 import { deleteBucketAndObjects, MACHINE_SERVICES } from '../../../scripts/faults/namespace';
 import { loadFixture } from './fixture-data';
@@ -114,3 +115,6 @@ export function httpGet(url: string | URL): Promise<{ status: number; headers: R
     req.end();
   });
 }
+
+/** The worker's compiled compute thread (`npm run build`): the e2e worker runs the real thread from dist/. */
+export const COMPILED_THREAD_ENTRY = join(__dirname, '..', '..', '..', 'dist', 'apps', 'worker', 'src', 'compute', 'compute.thread.js');

@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync } from 'node:fs';
 import { Client } from 'pg';
-import { freePort, httpRequest, REPO_ROOT, sleep, startApp, waitForHttpOk, type HttpAnswer, type ManagedProcess } from '../../../scripts/faults/processes';
+import { expectedReportCsv } from '../../e2e/support/fixture-data';
+import { freePort, httpRequest, sleep, startApp, waitForHttpOk, type HttpAnswer, type ManagedProcess } from '../../../scripts/faults/processes';
 
 /**
  * Shared pieces of the fault-injection, load, fuzz and security specs: the built apps as child
@@ -10,28 +9,7 @@ import { freePort, httpRequest, REPO_ROOT, sleep, startApp, waitForHttpOk, type 
  * the measurements docs/reliability.md quotes.
  */
 
-const SOURCE_DIRS = ['apps', 'libs'].map((dir) => join(REPO_ROOT, dir));
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts') && !/\.(int-|e2e-)?spec\.ts$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * The suite runs the compiled apps (CI builds before `npm test`). Locally, build when dist is
- * missing or older than the sources, so a test never exercises stale code.
- */
-export function ensureBuilt(): void {
-  const entries = ['api', 'worker'].map((app) => join(REPO_ROOT, 'dist', 'apps', app, 'src', 'main.js'));
-  const built = entries.every(existsSync) ? Math.min(...entries.map((entry) => statSync(entry).mtimeMs)) : 0;
-  if (built >= Math.max(...SOURCE_DIRS.map(newestSource))) return;
-  execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
-}
+export { ensureBuilt } from '../../support/ensure-built';
 
 export interface RunningApi {
   process: ManagedProcess;
@@ -58,12 +36,24 @@ export async function startApi(env: Record<string, string>, label = 'api'): Prom
  */
 export async function startWorker(env: Record<string, string>, label = 'worker'): Promise<RunningWorker> {
   const port = await freePort();
-  const databaseUrl = new URL(env.DATABASE_URL!);
+  const databaseUrl = new URL(env.DATABASE_URL);
   databaseUrl.searchParams.set('application_name', label);
   const process = startApp('worker', { ...env, DATABASE_URL: databaseUrl.toString(), WORKER_PORT: String(port) }, label);
   const url = `http://127.0.0.1:${port}`;
   await waitForHttpOk(`${url}/health/live`, process);
   return { process, url };
+}
+
+/**
+ * Two APIs on one namespace that differ only in their retry policy, for outages: patient (8
+ * attempts, 0.5 s doubling, ≈ 64 s in all: outlasts the outage) and impatient (3 attempts, 0.2 s
+ * doubling: they run out during it).
+ */
+export function startPatientAndImpatientApis(env: (overrides: Record<string, string>) => Record<string, string>): Promise<[RunningApi, RunningApi]> {
+  return Promise.all([
+    startApi(env({ REPORT_JOB_ATTEMPTS: '8', REPORT_JOB_BACKOFF_MS: '500' }), 'api'),
+    startApi(env({ REPORT_JOB_ATTEMPTS: '3', REPORT_JOB_BACKOFF_MS: '200' }), 'api-short'),
+  ]);
 }
 
 export interface Answer extends HttpAnswer {
@@ -103,6 +93,20 @@ export async function reportStatus(api: string, id: string): Promise<CompatStatu
   return answer.body as unknown as CompatStatus;
 }
 
+/**
+ * The report ended Complete with the CSV the spec gives for the fixture, after at least one failed
+ * attempt; returns its row.
+ */
+export async function expectCompleteAfterRetry(api: string, databaseUrl: string, id: string): Promise<ReportRow> {
+  const status = await reportStatus(api, id);
+  expect(status.status).toBe('Complete');
+  expect((await call('GET', (status as { url: string }).url)).text).toBe(expectedReportCsv());
+  const row = (await reportRows(databaseUrl)).find((r) => r.id === id)!;
+  expect(row.status).toBe('complete');
+  expect(row.attempts).toBeGreaterThanOrEqual(2);
+  return row;
+}
+
 /** Polls until every report is Complete or Failed; throws at the deadline naming those still running. */
 export async function waitFinished(api: string, ids: string[], timeoutMs: number, everyMs = 200): Promise<Map<string, CompatStatus>> {
   const finished = new Map<string, CompatStatus>();
@@ -135,7 +139,7 @@ export async function eventually<T>(read: () => Promise<T>, done: (value: T) => 
       lastError = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`${what}: not within ${timeoutMs} ms (last: ${JSON.stringify(last)}${lastError ? `, error: ${String(lastError)}` : ''})`);
+      throw new Error(`${what}: not within ${timeoutMs} ms (last: ${JSON.stringify(last)}${lastError ? `, error: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)}` : ''})`);
     }
     await sleep(everyMs);
   }
@@ -163,22 +167,8 @@ export async function holdInputTables(databaseUrl: string): Promise<{ release():
   };
 }
 
-/** Sessions of `databaseUrl`'s database waiting for a lock (a worker held by holdInputTables). */
-export async function lockWaiters(databaseUrl: string): Promise<number> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
-    );
-    return rows[0]!.n;
-  } finally {
-    await client.end();
-  }
-}
-
 /** The application_name (worker label) of each session waiting for a lock in `databaseUrl`'s database. */
-export async function lockWaitingWorkers(databaseUrl: string): Promise<string[]> {
+async function lockWaitingWorkers(databaseUrl: string): Promise<string[]> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {

@@ -6,8 +6,8 @@ import { PROBLEM_CONTENT_TYPE } from './problem';
 /**
  * Requests Node's HTTP parser refuses — a malformed request line or header, headers over 16 kB,
  * Content-Length together with chunked encoding — never reach Express, and Node answers them with
- * a bare 400/431 and no body. Issue 6 wants every refusal as application/problem+json with the
- * same security headers as any other answer, so the server writes them itself (Node's documented
+ * a bare 400/431 and no body. Clients should see every refusal as application/problem+json with
+ * the same security headers as any other answer, so the server writes them itself (Node's documented
  * `clientError` pattern; same statuses as Node's own handler).
  */
 export function installClientErrorProblems(server: Server, securityHeaders: readonly (readonly [string, string])[]): void {

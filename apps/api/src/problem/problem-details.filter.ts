@@ -4,8 +4,9 @@ import { PinoLogger } from 'nestjs-pino';
 import { DependencyUnavailable, PROBLEM_CONTENT_TYPE, ProblemException, statusTitle, type ProblemDetails } from './problem';
 
 /**
- * The one global exception filter (house style): every error leaves as application/problem+json
- * (RFC 9457). A 5xx never carries the error's own message or stack — those go to the log only.
+ * The one global exception filter, so no route can answer an error in another shape: every error
+ * leaves as application/problem+json (RFC 9457). A 5xx never carries the error's own message or
+ * stack — those go to the log only.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -103,7 +104,7 @@ export function problemFromException(
   };
 }
 
-function defaultDetail(status: number): string {
+function defaultDetail(status: HttpStatus): string {
   return status === HttpStatus.SERVICE_UNAVAILABLE
     ? 'The service is temporarily unavailable; try again shortly.'
     : 'An unexpected error occurred; it has been logged.';

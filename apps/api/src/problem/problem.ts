@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
+import { REPORT_ID_FORM } from '@store-uptime/queue';
 
 /**
  * RFC 9457 problem details. `type` identifies the kind of problem (a URN: stable, not meant to be
@@ -54,7 +55,7 @@ export function invalidReportId(): ProblemException {
     HttpStatus.BAD_REQUEST,
     ProblemType.invalidReportId,
     'Invalid report id',
-    'A report id is 32 lowercase hexadecimal characters.',
+    `A report id is ${REPORT_ID_FORM}.`,
   );
 }
 
@@ -64,7 +65,8 @@ export function reportNotFound(id: string): ProblemException {
 
 /**
  * Redis or PostgreSQL did not answer in time: 503 at once with Retry-After, never a hanging
- * request (issue 4). The detail names the dependency, not its address or error.
+ * request (a client can retry; a hung one ties up its connection). The detail names the
+ * dependency, not its address or error.
  */
 export class DependencyUnavailable extends ProblemException {
   constructor(

@@ -1,6 +1,8 @@
 import { Body, Controller, Get, Header, HttpCode, HttpStatus, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
+import { REPORT_ID_FORM } from '@store-uptime/queue';
+import { DEFAULT_UPTIME_METHOD } from '@store-uptime/uptime';
 import { parseReportId, reportIdFromBodyOrQuery } from './report-params';
 import { compatStateView, openApiSchemas } from './report-views';
 import { ReportsService } from './reports.service';
@@ -21,7 +23,7 @@ export class CompatController {
   @ApiResponse({ status: 429, description: 'Too many triggers', ...problem })
   @ApiResponse({ status: 503, description: 'Redis or PostgreSQL unavailable', ...problem })
   async triggerPost() {
-    return { report_id: await this.reports.trigger({ asOf: null, method: 'hourly' }) };
+    return { report_id: await this.reports.trigger({ asOf: null, method: DEFAULT_UPTIME_METHOD }) };
   }
 
   @Get('trigger_report')
@@ -37,7 +39,7 @@ export class CompatController {
   @Get('get_report')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Poll a report (original route)' })
-  @ApiQuery({ name: 'report_id', description: '32 lowercase hex characters' })
+  @ApiQuery({ name: 'report_id', description: REPORT_ID_FORM })
   @ApiResponse({ status: 200, schema: openApiSchemas.compatState })
   @ApiResponse({ status: 400, description: 'Malformed id', ...problem })
   @ApiResponse({ status: 404, description: 'Unknown id', ...problem })

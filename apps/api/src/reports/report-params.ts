@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { REPORT_ID_PATTERN, REPORT_METHODS, type ReportMethod } from '@store-uptime/queue';
+import { isReportId, REPORT_ID_PATTERN } from '@store-uptime/queue';
+import { DEFAULT_UPTIME_METHOD, UPTIME_METHODS, type UptimeMethod } from '@store-uptime/uptime';
 import { invalidReportId, invalidRequest } from '../problem/problem';
 
 /**
@@ -15,14 +16,21 @@ export const triggerBodySchema = z.strictObject({
     .datetime({ offset: true })
     .nullish()
     .describe('The report\'s "now" as an ISO-8601 instant with Z or an offset; default: the latest poll.'),
-  method: z.enum(REPORT_METHODS).optional().describe('hourly (default) or step; see the uptime spec.'),
+  method: z
+    .enum(UPTIME_METHODS)
+    .optional()
+    .describe(`${UPTIME_METHODS.join(' or ')}, default ${DEFAULT_UPTIME_METHOD}; see docs/uptime-spec.md.`),
 });
 
-export const getReportBodySchema = z.strictObject({ report_id: z.string() });
+/** POST /get_report's body; the id's form is checked by parseReportId, which answers its own 400. */
+const getReportBodySchema = z.strictObject({ report_id: z.string() });
+
+/** The same body as documented (OpenAPI): the id in its only valid form. */
+export const getReportBodyDocSchema = getReportBodySchema.extend({ report_id: reportIdSchema });
 
 export interface TriggerParams {
   asOf: Date | null;
-  method: ReportMethod;
+  method: UptimeMethod;
 }
 
 export function parseTriggerBody(body: unknown): TriggerParams {
@@ -38,11 +46,11 @@ export function parseTriggerBody(body: unknown): TriggerParams {
   const asOf = parsed.data.as_of ? new Date(parsed.data.as_of) : null;
   // zod checks the form; this catches calendar nonsense the form allows (e.g. 2023-02-30).
   if (asOf && Number.isNaN(asOf.getTime())) throw invalidRequest('as_of: not a real instant', [{ path: 'as_of', message: 'not a real instant' }]);
-  return { asOf, method: parsed.data.method ?? 'hourly' };
+  return { asOf, method: parsed.data.method ?? DEFAULT_UPTIME_METHOD };
 }
 
 export function parseReportId(value: unknown): string {
-  if (typeof value !== 'string' || !REPORT_ID_PATTERN.test(value)) throw invalidReportId();
+  if (!isReportId(value)) throw invalidReportId();
   return value;
 }
 

@@ -1,8 +1,8 @@
 import type { ApiResponseSchemaHost } from '@nestjs/swagger';
 import { z } from 'zod';
-import type { ReportEntity, ReportStatus } from '@store-uptime/db';
-import { REPORT_WARNING_CODES } from '@store-uptime/uptime';
-import { triggerBodySchema } from './report-params';
+import { ReportStatus, type ReportEntity } from '@store-uptime/db';
+import { REPORT_WARNING_CODES, UPTIME_METHODS } from '@store-uptime/uptime';
+import { getReportBodyDocSchema, reportIdSchema, triggerBodySchema } from './report-params';
 import type { ReportState } from './reports.service';
 
 /** Response bodies and their OpenAPI schemas (the schemas come from the same zod definitions). */
@@ -45,17 +45,17 @@ export function compatStateView(state: ReportState) {
 }
 
 const isoInstant = z.string().describe('ISO-8601 instant (UTC)');
-const statusEnum = z.enum(['queued', 'running', 'complete', 'failed']);
+const statusEnum = z.enum(ReportStatus);
 const links = z.object({ self: z.string(), download: z.string() });
 
 const schemas = {
   triggerBody: triggerBodySchema,
-  triggerAccepted: z.object({ id: z.string().regex(/^[0-9a-f]{32}$/), status: statusEnum, links }),
+  triggerAccepted: z.object({ id: reportIdSchema, status: statusEnum, links }),
   reportDetails: z.object({
-    id: z.string(),
+    id: reportIdSchema,
     status: statusEnum,
     progress: z.number().min(0).max(1),
-    parameters: z.object({ as_of: isoInstant.nullable(), method: z.enum(['hourly', 'step']) }),
+    parameters: z.object({ as_of: isoInstant.nullable(), method: z.enum(UPTIME_METHODS) }),
     counts: z.object({ stores: z.number().int().nullable(), rows_skipped: z.number().int().nullable() }),
     now_used: isoInstant.nullable(),
     warnings: z
@@ -71,8 +71,8 @@ const schemas = {
     finished_at: isoInstant.nullable(),
     links,
   }),
-  compatTrigger: z.object({ report_id: z.string().regex(/^[0-9a-f]{32}$/) }),
-  compatGetBody: z.object({ report_id: z.string().regex(/^[0-9a-f]{32}$/) }),
+  compatTrigger: z.object({ report_id: reportIdSchema }),
+  compatGetBody: getReportBodyDocSchema,
   compatState: z.union([
     z.object({ status: z.literal('Running'), progress: z.number().min(0).max(1) }),
     z.object({ status: z.literal('Complete'), url: z.string().describe('presigned S3 GET URL') }),

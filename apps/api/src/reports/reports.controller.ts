@@ -2,6 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, HttpStatus, Param, Post, Res, 
 import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
+import { REPORT_ID_FORM } from '@store-uptime/queue';
 import { parseReportId, parseTriggerBody } from './report-params';
 import { openApiSchemas, reportDetailsView, reportLinks } from './report-views';
 import { ReportsService } from './reports.service';
@@ -32,7 +33,7 @@ export class ReportsController {
   @Get(':id')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Status, progress, parameters, counts and times of a report' })
-  @ApiParam({ name: 'id', description: '32 lowercase hex characters' })
+  @ApiParam({ name: 'id', description: REPORT_ID_FORM })
   @ApiResponse({ status: 200, schema: openApiSchemas.reportDetails })
   @ApiResponse({ status: 400, description: 'Malformed id', ...problem })
   @ApiResponse({ status: 404, description: 'Unknown id', ...problem })
@@ -43,7 +44,7 @@ export class ReportsController {
 
   @Get(':id/download')
   @ApiOperation({ summary: 'Redirect to a fresh presigned URL of the report CSV' })
-  @ApiParam({ name: 'id', description: '32 lowercase hex characters' })
+  @ApiParam({ name: 'id', description: REPORT_ID_FORM })
   @ApiResponse({ status: 302, description: 'Location: presigned S3 GET URL' })
   @ApiResponse({ status: 400, description: 'Malformed id', ...problem })
   @ApiResponse({ status: 404, description: 'Unknown id', ...problem })

@@ -8,6 +8,7 @@ import type { ApiEnv } from '@store-uptime/config';
 import { ReportEntity, ReportStatus } from '@store-uptime/db';
 import {
   failedJobReason,
+  logConnectionErrors,
   LOST_JOB_REASON,
   newReportId,
   readReportJob,
@@ -36,11 +37,13 @@ type JobView =
   | { state: 'finished-failed'; reason: string }
   | { state: 'pending'; progress: number };
 
+/** Presigned URLs kept per API process (a few hundred bytes each); the oldest goes first. */
 const URL_CACHE_LIMIT = 10_000;
 
 /**
  * Triggering and reading reports. The API never computes: it writes the durable row, enqueues the
- * job, and answers status reads from the BullMQ job (live) or the row (durable, issue 4 item 3).
+ * job, and answers status reads from the BullMQ job (live) or the row (durable: it survives Redis
+ * losing the job).
  */
 @Injectable()
 export class ReportsService {
@@ -56,14 +59,7 @@ export class ReportsService {
     private readonly logger: PinoLogger,
   ) {
     this.logger.setContext('ReportsService');
-    // Without a listener BullMQ prints every reconnect failure to the console during an outage;
-    // one structured line per 10 s is enough (requests meanwhile answer 503).
-    let lastLogged = 0;
-    this.queue.on('error', (error: Error) => {
-      if (Date.now() - lastLogged < 10_000) return;
-      lastLogged = Date.now();
-      this.logger.warn({ err: { message: error.message, code: (error as NodeJS.ErrnoException).code } }, 'Redis connection error');
-    });
+    logConnectionErrors(this.queue, (fields) => this.logger.warn(fields, 'Redis connection error'));
   }
 
   /** Creates the row, then the job (job id = report id). Returns the new report id. */
@@ -101,10 +97,12 @@ export class ReportsService {
     if (cached && cached.reuseUntil > Date.now()) return { status: 'complete', url: cached.url };
 
     let job: JobView | null | undefined;
-    let redisError: unknown;
+    let redisError: DependencyUnavailable | undefined;
     try {
       job = await this.jobView(id);
     } catch (error) {
+      // jobView's only failure is Redis's (this.redis wraps it); anything else is a bug: let it out.
+      if (!(error instanceof DependencyUnavailable)) throw error;
       redisError = error;
     }
     if (job?.state === 'finished-ok') return { status: 'complete', url: await this.completeUrl(id, job.result.s3Key) };
@@ -211,7 +209,7 @@ export class ReportsService {
     return this.storage.presignGet(s3Key, this.env.REPORT_URL_TTL_SECONDS, `store-uptime-report-${id}.csv`);
   }
 
-  /** Redis work with a deadline; any failure is a 503 (fail fast, issue 4). */
+  /** Redis work with a deadline; any failure is a 503 at once rather than a request left hanging. */
   private async redis<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await withTimeout(work(), this.env.REDIS_TIMEOUT_MS, 'Redis');

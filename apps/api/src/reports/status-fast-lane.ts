@@ -11,7 +11,8 @@ import type { ReportsService } from './reports.service';
 /**
  * `GET /get_report?report_id=<valid id>` answered straight from Node's HTTP server, before Express.
  *
- * Why: status polls are most of the traffic, and issue 4 asks ≥ 5,000 reads/s with p99 < 20 ms.
+ * Why: status polls are most of the traffic, and the service must answer ≥ 5,000 reads/s with p99
+ * < 20 ms (docs/service.md; npm run bench:service).
  * Measured on the 2-core machine: Express alone costs ~4× a bare Node handler per request
  * (hello world ≈ 2.6 k vs 9–14 k req/s), so no amount of work in the handler reaches the target
  * through Express + Nest. This lane does exactly what the Nest route does — the same

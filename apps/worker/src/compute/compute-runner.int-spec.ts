@@ -1,10 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptionsFromUrl, migrateUp } from '@store-uptime/db';
-import { createTempDatabase, type TempDatabase } from '@store-uptime/db/testing';
+import { ensureBuilt } from '../../../../test/support/ensure-built';
+import { createTempDatabase, type TempDatabase } from '../../../../test/support/temp-database';
 import { loadFixture } from '../../../../test/e2e/support/fixture-data';
 import { SERVICES } from '../../../../test/e2e/support/test-services';
+import { reportTable } from '@store-uptime/uptime';
 import { ComputeAbortedError, InlineComputeRunner, ThreadComputeRunner } from './compute-runner';
 import type { ComputeStage } from './report-computation';
 
@@ -17,9 +18,6 @@ import type { ComputeStage } from './report-computation';
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const ENTRY = join(ROOT, 'dist', 'apps', 'worker', 'src', 'compute', 'compute.thread.js');
 
-function ensureCompiledThread(): void {
-  execFileSync('bash', [join(ROOT, 'scripts', 'build', 'ensure-build.sh')], { cwd: ROOT, stdio: 'inherit' });
-}
 
 describe('compute runners (worker thread vs inline)', () => {
   let database: TempDatabase;
@@ -27,7 +25,7 @@ describe('compute runners (worker thread vs inline)', () => {
   let threads: ThreadComputeRunner;
 
   beforeAll(async () => {
-    ensureCompiledThread();
+    ensureBuilt();
     database = await createTempDatabase(SERVICES.postgres, 'uptime_thread');
     dataSource = new DataSource(dataSourceOptionsFromUrl(database.url));
     await dataSource.initialize();
@@ -54,9 +52,9 @@ describe('compute runners (worker thread vs inline)', () => {
     expect(inThread.rows).toBe(8);
     expect(inThread.nowUs).toBe(inline.nowUs);
     expect(inThread.pollsRead).toBe(inline.pollsRead);
-    expect(inThread.columns.store_id).toEqual(inline.columns.store_id);
-    expect(Array.from(inThread.columns.uptime_last_week)).toEqual(Array.from(inline.columns.uptime_last_week));
-    expect(Array.from(inThread.columns.downtime_last_hour)).toEqual(Array.from(inline.columns.downtime_last_hour));
+    // Every row, all seven columns, as the CSV writer will read them.
+    expect(reportTable(inThread.report).objects()).toEqual(reportTable(inline.report).objects());
+    expect(reportTable(inThread.report).numRows()).toBe(8);
   });
 
   it('stops the thread when the run is aborted, and serves the next run with a new one', async () => {
@@ -67,6 +65,15 @@ describe('compute runners (worker thread vs inline)', () => {
 
     const next = await threads.run({ asOf: null, method: 'hourly' }, () => undefined);
     expect(next.rows).toBe(8);
+  });
+
+  it('closes each thread by ending its PostgreSQL pool, so the thread exits by itself (code 0)', async () => {
+    const runner = new ThreadComputeRunner(ENTRY, { databaseUrl: database.url, poolSettings: {} });
+    runner.warmUp(2);
+    await runner.run({ asOf: null, method: 'hourly' }, () => undefined);
+    // A thread that had to be stopped would exit with code 1.
+    await expect(runner.closeThreads()).resolves.toEqual([0, 0]);
+    await expect(runner.run({ asOf: null, method: 'hourly' }, () => undefined)).rejects.toBeInstanceOf(ComputeAbortedError);
   });
 
   it('reports a database failure as an error of the run', async () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DataSource } from 'typeorm';
-import type { ThreadMessage, ThreadSettings, SerializedError } from './compute-protocol';
+import type { SerializedError, ThreadMessage, ThreadRequest, ThreadSettings } from './compute-protocol';
 import { computeReportFromDatabase, type ComputeRequest, type ComputeResult, type ComputeStage } from './report-computation';
 
 /** The job was cancelled (worker shutting down past its drain deadline); the thread was stopped. */
@@ -11,7 +11,7 @@ export class ComputeAbortedError extends Error {
 }
 
 /** An error raised inside the compute thread, rebuilt on the main thread (name, message, code survive). */
-export class ComputeFailedError extends Error {
+class ComputeFailedError extends Error {
   readonly code?: string;
   constructor(serialized: SerializedError) {
     super(serialized.message);
@@ -20,8 +20,14 @@ export class ComputeFailedError extends Error {
   }
 }
 
+/** Where reports are computed: COMPUTE_MODE (libs/config/src/env.schema.ts). */
+export type ComputeMode = 'thread' | 'inline';
+
+/** A thread asked to close ends its PostgreSQL pool first; one that has not exited by then is stopped. */
+const THREAD_CLOSE_GRACE_MS = 5_000;
+
 export interface ComputeRunner {
-  readonly mode: 'thread' | 'inline';
+  readonly mode: ComputeMode;
   run(request: ComputeRequest, onStage: (stage: ComputeStage) => void, signal?: AbortSignal): Promise<ComputeResult>;
   close(): Promise<void>;
 }
@@ -34,7 +40,8 @@ export interface ComputeRunner {
 export class ThreadComputeRunner implements ComputeRunner {
   readonly mode = 'thread';
   private readonly idle: Worker[] = [];
-  private readonly all = new Set<Worker>();
+  /** Every live thread, with the promise of its exit code. */
+  private readonly all = new Map<Worker, Promise<number>>();
   private nextRunId = 1;
   private closed = false;
 
@@ -52,7 +59,7 @@ export class ThreadComputeRunner implements ComputeRunner {
     const worker = new Worker(this.entry, { workerData: this.settings });
     // The main thread's Redis and HTTP handles keep the process alive; an idle thread must not.
     worker.unref();
-    this.all.add(worker);
+    this.all.set(worker, new Promise((resolve) => worker.once('exit', resolve)));
     // A crash outside a run (e.g. while idle) only removes the thread; the next run starts another.
     worker.on('error', () => this.discard(worker));
     worker.on('exit', () => this.discard(worker));
@@ -108,23 +115,42 @@ export class ThreadComputeRunner implements ComputeRunner {
       worker.once('error', onError);
       worker.once('exit', onExit);
       signal?.addEventListener('abort', onAbort, { once: true });
-      worker.postMessage({ type: 'run', runId, ...request });
+      worker.postMessage({ type: 'run', runId, ...request } satisfies ThreadRequest);
     });
   }
 
   async close(): Promise<void> {
+    await this.closeThreads();
+  }
+
+  /**
+   * Closes every thread: each ends its PostgreSQL pool and exits (code 0); one still busy after
+   * THREAD_CLOSE_GRACE_MS is stopped (code 1). Runs after the worker's drain, so threads are idle
+   * by then. Resolves with the threads' exit codes.
+   */
+  closeThreads(): Promise<number[]> {
     this.closed = true;
     const threads = [...this.all];
     this.idle.length = 0;
-    await Promise.all(threads.map((worker) => worker.terminate().catch(() => undefined)));
-    this.all.clear();
+    return Promise.all(
+      threads.map(async ([worker, exited]) => {
+        const stop = setTimeout(() => void worker.terminate(), THREAD_CLOSE_GRACE_MS);
+        worker.postMessage({ type: 'close' } satisfies ThreadRequest);
+        try {
+          return await exited;
+        } finally {
+          clearTimeout(stop);
+        }
+      }),
+    );
   }
 }
 
 /**
- * Runs the computation on the main thread. Used only where no compiled thread entry exists (the
- * TypeScript sources under Jest, whose fixtures take milliseconds); it yields once before the
- * synchronous engine so progress writes go out first.
+ * Runs the computation on the main thread: only when COMPUTE_MODE=inline asks for it (a worker
+ * started from the TypeScript sources, or a debugger on the engine). While the engine runs, the
+ * event loop is blocked, so BullMQ cannot renew the report's lock: fine for small data, not for
+ * production. It yields once before the synchronous engine so progress writes go out first.
  */
 export class InlineComputeRunner implements ComputeRunner {
   readonly mode = 'inline';
@@ -141,8 +167,34 @@ export class InlineComputeRunner implements ComputeRunner {
   async close(): Promise<void> {}
 }
 
-/** The compiled thread entry beside this file, or null when running from TypeScript sources. */
-export function compiledThreadEntry(directory = __dirname): string | null {
-  const entry = join(directory, 'compute.thread.js');
-  return existsSync(entry) ? entry : null;
+/** Where the compiled thread entry is: beside this file once built (dist/apps/worker/src/compute/). */
+function compiledThreadEntry(directory = __dirname): string {
+  return join(directory, 'compute.thread.js');
+}
+
+/** How this worker computes: decided, and checked, before the app is built. */
+export type ComputePlan = { mode: 'inline' } | { mode: 'thread'; entry: string };
+
+/**
+ * The plan for COMPUTE_MODE. `thread` needs the compiled thread entry and the worker refuses to
+ * start without it, rather than quietly computing on its main thread (where a large report blocks
+ * lock renewal and health probes). `inline` is the explicit opt-in to that.
+ */
+export function computePlan(mode: ComputeMode, entry: string = compiledThreadEntry()): ComputePlan {
+  if (mode === 'inline') return { mode };
+  if (!existsSync(entry)) {
+    throw new Error(
+      `COMPUTE_MODE=thread needs the compiled compute thread ${entry}, which does not exist: ` +
+        'run `npm run build` and start the worker from dist/, or set COMPUTE_MODE=inline to compute on the main thread',
+    );
+  }
+  return { mode, entry };
+}
+
+export function createComputeRunner(plan: ComputePlan, options: { dataSource: DataSource; thread: ThreadSettings; threads: number }): ComputeRunner {
+  if (plan.mode === 'inline') return new InlineComputeRunner(options.dataSource);
+  const runner = new ThreadComputeRunner(plan.entry, options.thread);
+  // Start them now so the first reports do not pay the start-up.
+  runner.warmUp(options.threads);
+  return runner;
 }

@@ -1,28 +1,26 @@
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { loadReportWindow } from '@store-uptime/db';
-import { computeUptimeReport, REPORT_COLUMNS, type UptimeReportStats } from '@store-uptime/uptime';
-import type { ReportMethod } from '@store-uptime/queue';
+import { computeUptimeReport, reportArrays, type ReportArrays, type UptimeMethod, type UptimeReportStats } from '@store-uptime/uptime';
 
 /**
  * Load the window and run the engine: the CPU-heavy part of a report. The same function runs in
- * a worker thread (compute.thread.ts, the normal case) and inline (when the sources run
- * untranspiled under Jest), so both paths compute exactly the same thing.
+ * a worker thread (compute.thread.ts, the normal case) and inline (COMPUTE_MODE=inline), so both
+ * paths compute exactly the same thing.
  */
 
 export interface ComputeRequest {
   /** ISO-8601 instant, or null for "the latest poll". */
   asOf: string | null;
-  method: ReportMethod;
+  method: UptimeMethod;
 }
 
-export type ReportColumnName = (typeof REPORT_COLUMNS)[number];
-
-/** The report table as plain columns: cheap to pass between threads (14 k rows at full scale). */
-export type ReportColumns = { store_id: string[] } & Record<Exclude<ReportColumnName, 'store_id'>, Float64Array>;
-
 export interface ComputeResult {
-  columns: ReportColumns;
+  /**
+   * The report table's own arrays (14 k rows at full scale): a thread hands them over as
+   * transferable buffers, and the CSV writer reads them where they land.
+   */
+  report: ReportArrays;
   rows: number;
   /** The `now` used, epoch µs; null when there are no polls. */
   nowUs: number | null;
@@ -46,10 +44,5 @@ export async function computeReportFromDatabase(
   const report = computeUptimeReport(window.inputs, { ...(asOf ? { asOf } : {}), method: request.method });
   const rows = report.table.numRows();
   onStage({ stage: 'computed', rows });
-  const table = report.table.isFiltered() || report.table.isOrdered() ? report.table.reify() : report.table;
-  const columns = { store_id: Array.from(table.array('store_id') as ArrayLike<string>, String) } as ReportColumns;
-  for (const name of REPORT_COLUMNS) {
-    if (name !== 'store_id') columns[name] = Float64Array.from(table.array(name) as ArrayLike<number>);
-  }
-  return { columns, rows, nowUs: report.nowUs, pollsRead: window.pollsRead, stats: report.stats };
+  return { report: reportArrays(report.table), rows, nowUs: report.nowUs, pollsRead: window.pollsRead, stats: report.stats };
 }

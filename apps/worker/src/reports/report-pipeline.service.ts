@@ -2,9 +2,9 @@ import { PassThrough } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import * as aq from 'arquero';
 import { writeReportCsv } from '@store-uptime/csv';
-import { isReportId, REPORT_METHODS, type ReportJobData, type ReportJobResult } from '@store-uptime/queue';
+import { isReportId, type ReportJobData, type ReportJobResult } from '@store-uptime/queue';
+import { isUptimeMethod, reportTable, UPTIME_METHODS } from '@store-uptime/uptime';
 import { describeS3Error, reportKey, type ReportStorage } from '@store-uptime/storage';
 import { ReportStatus } from '@store-uptime/db';
 import { reportWarnings } from '@store-uptime/uptime';
@@ -15,7 +15,7 @@ import { COMPUTE_RUNNER, REPORT_STORAGE, WORKER_METRICS } from '../tokens';
 import { ReportRecordsService } from './report-records.service';
 
 /** Progress reported at each stage (0…1), to the job (live) and to the reports row (durable). */
-export const PROGRESS = { started: 0.05, loaded: 0.4, computed: 0.8, uploaded: 0.95, complete: 1 } as const;
+const PROGRESS = { started: 0.05, loaded: 0.4, computed: 0.8, uploaded: 0.95, complete: 1 } as const;
 
 type Stage = 'load' | 'compute' | 'upload' | 'record';
 
@@ -40,7 +40,7 @@ export class ReportStageError extends Error {
 /**
  * Network failures in words, without the address the error message carries ("connect ECONNREFUSED
  * 10.0.3.7:5432"): the reason is shown to clients, and the stage already names the dependency.
- * Found by the fault suite (issue 6), whose PostgreSQL and S3 outages surfaced internal addresses.
+ * Found by the fault suite (test/faults), whose PostgreSQL and S3 outages surfaced internal addresses.
  */
 const NETWORK_FAILURES: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
@@ -112,7 +112,14 @@ export class ReportPipelineService {
     this.logger.info({ ...log, asOf, method, computeMode: this.compute.mode }, 'report started');
 
     let loaded = false;
+    // Progress writes start while the computation runs and are awaited once it is done. Each is
+    // marked handled at once: a write that fails meanwhile (Redis lost the job) must fail this
+    // attempt below, not crash the worker as an unhandled rejection.
     const progressWrites: Promise<unknown>[] = [];
+    const track = (write: Promise<void>) => {
+      write.catch(() => undefined);
+      progressWrites.push(write);
+    };
     const timer = this.metrics.stageTimer();
     const result: ComputeResult = await this.compute
       .run(
@@ -122,10 +129,10 @@ export class ReportPipelineService {
             loaded = true;
             timer.done('load');
             this.logger.info({ ...log, pollsRead: stage.pollsRead }, 'window loaded');
-            progressWrites.push(this.progress(job, PROGRESS.loaded));
+            track(this.progress(job, PROGRESS.loaded));
           } else {
             timer.done('compute');
-            progressWrites.push(this.progress(job, PROGRESS.computed));
+            track(this.progress(job, PROGRESS.computed));
           }
         },
         job.signal,
@@ -166,7 +173,8 @@ export class ReportPipelineService {
   }
 
   private async uploadCsv(key: string, result: ComputeResult): Promise<void> {
-    const table = aq.table(result.columns);
+    // The arrays the compute thread handed over, as the report table again (no copy).
+    const table = reportTable(result.report);
     const body = new PassThrough();
     // Both sides must settle: a failed upload stops reading (the writer then errors too) and vice versa.
     const writing = writeReportCsv(table, body).catch((error: unknown) => {
@@ -202,8 +210,8 @@ export class ReportPipelineService {
 /** The payload is ours, but Redis is shared: anything malformed can never succeed, so it is not retried. */
 function validatePayload(data: ReportJobData): ReportJobData {
   if (!data || !isReportId(data.reportId)) throw new UnrecoverableError('the job has no valid report id');
-  if (!(REPORT_METHODS as readonly string[]).includes(data.method)) {
-    throw new UnrecoverableError(`unknown method ${JSON.stringify(data.method)} (expected hourly or step)`);
+  if (!isUptimeMethod(data.method)) {
+    throw new UnrecoverableError(`unknown method ${JSON.stringify(data.method)} (expected ${UPTIME_METHODS.join(' or ')})`);
   }
   if (data.asOf !== null && (typeof data.asOf !== 'string' || Number.isNaN(Date.parse(data.asOf)))) {
     throw new UnrecoverableError('as_of is not a valid ISO-8601 instant');

@@ -1,10 +1,9 @@
 import type { Readable } from 'node:stream';
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { ConfigService } from '@nestjs/config';
 import type { PinoLogger } from 'nestjs-pino';
 import type { ReportEntity } from '@store-uptime/db';
-import type { WorkerEnv } from '@store-uptime/config';
 import type { ReportStorage } from '@store-uptime/storage';
+import { Utf8Column } from '@store-uptime/uptime';
 import type { ComputeRunner } from '../compute/compute-runner';
 import type { ComputeResult, ComputeStage } from '../compute/report-computation';
 import { WorkerMetrics } from '../metrics/worker-metrics';
@@ -18,14 +17,16 @@ const silent = { info: () => undefined, warn: () => undefined, error: () => unde
 
 function computeResult(): ComputeResult {
   return {
-    columns: {
-      store_id: ['a', 'b'],
-      uptime_last_hour: Float64Array.of(60, 12.5),
-      uptime_last_day: Float64Array.of(24, 1),
-      uptime_last_week: Float64Array.of(168, 2),
-      downtime_last_hour: Float64Array.of(0, 47.5),
-      downtime_last_day: Float64Array.of(0, 23),
-      downtime_last_week: Float64Array.of(0, 166),
+    report: {
+      storeIds: Utf8Column.from(['a', 'b']),
+      values: {
+        uptime_last_hour: Float64Array.of(60, 12.5),
+        uptime_last_day: Float64Array.of(24, 1),
+        uptime_last_week: Float64Array.of(168, 2),
+        downtime_last_hour: Float64Array.of(0, 47.5),
+        downtime_last_day: Float64Array.of(0, 23),
+        downtime_last_week: Float64Array.of(0, 166),
+      },
     },
     rows: 2,
     nowUs: Date.parse('2023-01-25T18:00:00Z') * 1000,
@@ -34,7 +35,7 @@ function computeResult(): ComputeResult {
   };
 }
 
-function setup(options: { row?: Partial<ReportEntity> | null; upload?: (key: string, body: Readable) => Promise<void> } = {}) {
+function setup(options: { row?: Partial<ReportEntity> | null; upload?: (key: string, body: Readable) => Promise<void>; computeMs?: number } = {}) {
   const calls: string[] = [];
   const uploads: Record<string, string> = {};
   const row = options.row === undefined ? { id: ID, status: 'queued' as const, s3Key: null } : options.row;
@@ -64,6 +65,8 @@ function setup(options: { row?: Partial<ReportEntity> | null; upload?: (key: str
     mode: 'inline',
     run: async (_request, onStage: (stage: ComputeStage) => void) => {
       onStage({ stage: 'loaded', pollsRead: 10 });
+      // A thread takes a while: events run meanwhile.
+      if (options.computeMs) await new Promise((resolve) => setTimeout(resolve, options.computeMs));
       onStage({ stage: 'computed', rows: 2 });
       return computeResult();
     },
@@ -128,6 +131,27 @@ describe('ReportPipelineService', () => {
     await expect(pipeline.run(context(data))).rejects.toBeInstanceOf(UnrecoverableError);
   });
 
+  it('fails the attempt, without an unhandled rejection, when a progress write fails while the report computes', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { pipeline, context } = setup({ computeMs: 50 });
+      const job = {
+        ...context(),
+        // Redis lost the job: BullMQ refuses every later progress write of it.
+        updateProgress: async (progress: number) => {
+          if (progress > 0.05) throw new Error('Missing key for job. updateProgress');
+        },
+      };
+      await expect(pipeline.run(job)).rejects.toThrow(/Missing key/);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('refuses a report whose row does not exist', async () => {
     const { pipeline, context } = setup({ row: null });
     await expect(pipeline.run(context())).rejects.toBeInstanceOf(UnrecoverableError);
@@ -145,8 +169,7 @@ describe('ReportPipelineService', () => {
 describe('ReportProcessor', () => {
   function processorWith(pipelineRun: () => Promise<never>) {
     const { records, calls } = setup();
-    const config = { get: () => 1 } as unknown as ConfigService<WorkerEnv, true>;
-    const processor = new ReportProcessor({ run: pipelineRun } as unknown as ReportPipelineService, records, config, new WorkerMetrics(), silent);
+    const processor = new ReportProcessor({ run: pipelineRun } as unknown as ReportPipelineService, records, new WorkerMetrics(), silent);
     const job = (attemptsMade: number) =>
       ({ id: ID, data: { reportId: ID, asOf: null, method: 'hourly' }, attemptsMade, opts: { attempts: 3 } }) as unknown as Job;
     return { processor, calls, job };

@@ -9,10 +9,20 @@ import { WorkerMetrics } from '../metrics/worker-metrics';
 import { WORKER_METRICS } from '../tokens';
 import { ReportRecordsService } from './report-records.service';
 
+/**
+ * Reports judged per pass, oldest first. Not a setting: unfinished reports past
+ * REPORT_LOST_AFTER_SECONDS are rare (a lost Redis, a crashed fleet), and a longer backlog is worked
+ * off 200 per REPORT_SWEEP_SECONDS without holding one pass open for long.
+ */
 const BATCH = 200;
+/**
+ * A Redis read that has not answered in 5 s means Redis is in trouble: the pass stops and the next
+ * one tries again (the job's state is never guessed). Not a setting: it only bounds a stuck pass.
+ */
+const REDIS_READ_TIMEOUT_MS = 5_000;
 
 /**
- * Issue 6: no report stays Running forever. Periodically looks at reports still queued or
+ * No report stays Running forever. Periodically looks at reports still queued or
  * running after REPORT_LOST_AFTER_SECONDS and asks BullMQ about their job: a job that no longer
  * exists (Redis lost it) or that failed without its row saying so marks the report failed with a
  * reason. Every worker runs it; the updates are conditional, so concurrent sweeps are harmless.
@@ -30,8 +40,8 @@ export class ReportSweeperService implements OnApplicationBootstrap, BeforeAppli
     @Inject(WORKER_METRICS) private readonly metrics: WorkerMetrics,
     @InjectPinoLogger('ReportSweeper') private readonly logger: PinoLogger,
   ) {
-    // The queue handle is shared with the health check; its reconnect errors are the worker's
-    // 'error' events' twin, so they are dropped here rather than printed by BullMQ.
+    // The queue handle is shared with the health check; its reconnect errors are the twin of the
+    // ones ReportWorker logs, so they are dropped here rather than printed by BullMQ.
     this.queue.on('error', () => undefined);
   }
 
@@ -69,8 +79,8 @@ export class ReportSweeperService implements OnApplicationBootstrap, BeforeAppli
     const candidates = await this.records.findUnfinishedOlderThan(lostAfter, BATCH);
     let marked = 0;
     for (const { id } of candidates) {
-      const job = await withTimeout(this.queue.getJob(id), 5_000, 'Redis');
-      const state = job ? await withTimeout(job.getState(), 5_000, 'Redis') : 'missing';
+      const job = await withTimeout(this.queue.getJob(id), REDIS_READ_TIMEOUT_MS, 'Redis');
+      const state = job ? await withTimeout(job.getState(), REDIS_READ_TIMEOUT_MS, 'Redis') : 'missing';
       let reason: string | null = null;
       if (state === 'missing' || state === 'unknown') reason = LOST_JOB_REASON;
       else if (state === 'failed') reason = failedJobReason(job?.failedReason);

@@ -9,7 +9,7 @@ export type PollStatus = (typeof PollStatus)[keyof typeof PollStatus];
  * bounded by an index (see report-window.ts).
  *
  * The surrogate `id` exists because exact duplicate polls are data (they both count in an hourly
- * majority, docs: shared/spec/uptime.md) and so cannot be rejected by a natural key.
+ * majority, docs/uptime-spec.md) and so cannot be rejected by a natural key.
  * `store_id` uses the "C" collation: ids are opaque ASCII, and byte order makes the btree smaller
  * and the skip scan over stores faster than a linguistic collation would.
  */

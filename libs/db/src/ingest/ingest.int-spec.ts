@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { InputFileError, readHoursFile, readPollsFile, readTimezonesFile } from '@store-uptime/csv';
 import { databaseUrlFromEnv } from '../data-source-options';
 import { loadReportWindow } from '../report-window';
-import { createMigratedDatabase } from '../testing/temp-database';
+import { createMigratedDatabase } from '../../../../test/support/temp-database';
 import { type IngestFiles, ingestFiles } from './ingest';
 
 const FIXTURES = join(__dirname, '../../../../test/fixtures/db');
@@ -216,7 +216,7 @@ describe('ingestFiles', () => {
     });
 
     it('a report that started first finishes on the old data; the replace waits for it', async () => {
-      const reader = await db.dataSource.createQueryRunner();
+      const reader = db.dataSource.createQueryRunner();
       await reader.connect();
       try {
         // What loadReportWindow does: shared locks, then its snapshot.

@@ -14,8 +14,8 @@ import { uncompressedSize } from './input-size';
 import { INPUT_TABLE_ORDER, INPUT_TABLES, IngestSkipReason, type InputKind, type InputTable } from './input-tables';
 
 /**
- * `npm run ingest` as a library (issue 3, item 2): CSV files → the input tables through
- * PostgreSQL COPY, every row validated, bad rows skipped and counted.
+ * `npm run ingest` as a library (apps/cli/src/ingest.ts is the command): CSV files → the input
+ * tables through PostgreSQL COPY, every row validated, bad rows skipped and counted.
  *
  * Everything happens in ONE transaction: a file that turns out unreadable half-way (a corrupt
  * gzip) leaves the database as it was, and a report never sees some files loaded and others not.
@@ -301,7 +301,7 @@ async function nextBatch(batches: AsyncGenerator<CsvBatch>): Promise<CsvBatch | 
 }
 
 /** The rejects file: CSV through fast-csv, header `file,line,reason,fields…`, one row per skip. */
-export class RejectsWriter {
+class RejectsWriter {
   private constructor(
     private readonly csv: ReturnType<typeof format<string[], string[]>>,
     private readonly done: Promise<void>,

@@ -1,7 +1,6 @@
 import { INPUT_HEADERS } from '@store-uptime/csv';
-import { parseDayOfWeek, parseLocalTime, parseStatus, SkipReason } from '@store-uptime/uptime';
+import { parseDayOfWeek, parseLocalTime, parseStatus, SkipReason, TimestampReader } from '@store-uptime/uptime';
 import type { BinaryCopyWriter } from './binary-copy-writer';
-import { TimestampParser } from './timestamp-parser';
 
 /**
  * How each input file becomes rows of its table: the header columns it needs and, per CSV
@@ -9,7 +8,7 @@ import { TimestampParser } from './timestamp-parser';
  *
  * Validation is exactly the CSV command's (the parse functions of @store-uptime/uptime, in the
  * same order as libs/csv's readers), so the database holds the rows a report from the files
- * would use, and a report computed from either agrees (issue 3, item 4).
+ * would use, and a report computed from either agrees (report-window-vs-csv.int-spec.ts).
  */
 
 /**
@@ -50,7 +49,7 @@ export const MAX_STORE_ID_BYTES = 1_024;
 
 // A UTF-16 code unit is at most 3 UTF-8 bytes, so only long strings need counting.
 const tooLong = (text: string) => text.length * 3 > MAX_STORE_ID_BYTES && Buffer.byteLength(text, 'utf8') > MAX_STORE_ID_BYTES;
-const timestamps = new TimestampParser();
+const timestamps = new TimestampReader();
 
 export const POLLS_TABLE: InputTable = {
   kind: 'polls',
@@ -122,3 +121,6 @@ export const INPUT_TABLES: Record<InputKind, InputTable> = {
   hours: HOURS_TABLE,
   timezones: TIMEZONES_TABLE,
 };
+
+/** The input tables' names in INPUT_TABLE_ORDER, for LOCK TABLE. */
+export const INPUT_TABLES_IN_LOCK_ORDER: readonly string[] = INPUT_TABLE_ORDER.map((kind) => INPUT_TABLES[kind].table);

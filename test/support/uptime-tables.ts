@@ -1,7 +1,16 @@
 import type { ColumnTable } from 'arquero';
-import { parseDayOfWeek, parseLocalTime, parseStatus, parseTimestampUtc } from './parse';
-import { hoursTable, pollsTable, REPORT_COLUMNS, timezonesTable } from './tables';
-import { computeUptimeReport, type UptimeReportOptions } from './uptime-report';
+import {
+  computeUptimeReport,
+  hoursTable,
+  parseDayOfWeek,
+  parseLocalTime,
+  parseStatus,
+  parseTimestampUtc,
+  pollsTable,
+  REPORT_COLUMNS,
+  timezonesTable,
+  type UptimeReportOptions,
+} from '@store-uptime/uptime';
 
 /** Test helpers: small tables written as text rows, as they would appear in the CSV files. */
 export type PollRow = [storeId: string, status: string, timestampUtc: string];

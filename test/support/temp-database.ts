@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { maintenanceDatabaseUrl } from '@store-uptime/config';
-import { dataSourceOptionsFromUrl } from '../data-source-options';
-import { migrateUp } from '../migrate';
+import { dataSourceOptionsFromUrl, migrateUp } from '@store-uptime/db';
 
 export interface TempDatabase {
   /** Connection URL of the new, empty database. */
@@ -15,7 +14,7 @@ export interface TempDatabase {
 
 /**
  * Creates an empty database with a unique name on the server of `serverUrl`, so several test or
- * benchmark runs can share one PostgreSQL (team rule: each run creates and drops its own). Only the
+ * benchmark runs can share one PostgreSQL without seeing each other's tables. Only the
  * server of `serverUrl` matters: the database is created from the server's maintenance database,
  * so `serverUrl` may name one that does not exist yet (e.g. the default `store_uptime` on a fresh
  * machine).
