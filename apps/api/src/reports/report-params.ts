@@ -138,8 +138,8 @@ export function parseListQuery(query: unknown): ListParams {
       else if (!errors.some((e) => e.path === String(issue.path[0]))) errors.push({ path: issue.path.join('.') || '(query)', message: issue.message });
     }
   }
-  const after = parsed.success && parsed.data.cursor !== undefined ? decodeListCursor(parsed.data.cursor) : null;
-  if (parsed.success && parsed.data.cursor !== undefined && !after) errors.push({ path: 'cursor', message: 'not a cursor from a next link' });
+  const after = typeof raw.cursor === 'string' ? decodeListCursor(raw.cursor) : null;
+  if (typeof raw.cursor === 'string' && !after) errors.push({ path: 'cursor', message: 'not a cursor from a next link' });
   if (errors.length > 0 || !parsed.success) throw invalidRequest(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
   const { status, method, created_after, created_before, limit } = parsed.data;
   const createdAfter = created_after ? new Date(created_after) : undefined;
