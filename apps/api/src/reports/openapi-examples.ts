@@ -59,7 +59,7 @@ export function jsonContent(schema: Schema, example: unknown) {
 }
 
 /** An error answer: problem+json with its schema and an example. */
-export function problem(status: number, description: string, example: ReturnType<typeof problemExample>): ApiResponseOptions {
+function problem(status: number, description: string, example: ReturnType<typeof problemExample>): ApiResponseOptions {
   return { status, description, content: { 'application/problem+json': { schema: openApiSchemas.problem, example } } };
 }
 

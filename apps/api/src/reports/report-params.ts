@@ -83,7 +83,7 @@ export function parseIdempotencyKey(header: string | string[] | undefined): stri
   return header;
 }
 
-export const LIST_LIMIT = { min: 1, max: 100, default: 20 } as const;
+const LIST_LIMIT = { min: 1, max: 100, default: 20 } as const;
 
 const listCursorSchema = z.object({ c: z.iso.datetime({ precision: 6 }), i: reportIdSchema });
 

@@ -26,7 +26,7 @@ export const REPORT_TRANSITIONS = {
 
 export type ReportTransition = keyof typeof REPORT_TRANSITIONS;
 
-export const TERMINAL_STATUSES: readonly ReportStatus[] = [complete, failed, cancelled, expired];
+const TERMINAL_STATUSES: readonly ReportStatus[] = [complete, failed, cancelled, expired];
 
 export const UNFINISHED_STATUSES: readonly ReportStatus[] = [queued, running];
 
