@@ -255,6 +255,34 @@ describe('report lifecycle (API + workers, end to end)', () => {
     });
   });
 
+  describe('the OpenAPI document', () => {
+    type Operation = { summary?: string; description?: string; parameters?: { name: string; in: string }[]; responses: Record<string, { content?: Record<string, { example?: unknown; examples?: unknown }> }> };
+
+    it.each([
+      ['post', '/reports', ['200', '202', '400', '409', '429', '503']],
+      ['get', '/reports', ['200', '400', '503']],
+      ['post', '/reports/{id}/cancel', ['202', '400', '404', '409', '503']],
+      ['get', '/reports/{id}/download', ['302', '400', '404', '409', '410', '503']],
+      ['get', '/get_report', ['200', '400', '404', '410', '503']],
+      ['post', '/trigger_report', ['200', '400', '409', '429', '503']],
+    ])('documents %s %s with a summary, a description and an example of every answer', async (method, path, statuses) => {
+      const document = (await request(server).get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, Operation>> };
+      const operation = document.paths[path]?.[method];
+      expect(operation?.summary).toBeTruthy();
+      expect(operation?.description).toBeTruthy();
+      expect(Object.keys(operation?.responses ?? {}).sort()).toEqual(statuses);
+      for (const [status, response] of Object.entries(operation!.responses)) {
+        if (status === '302') continue;
+        const [type, content] = Object.entries(response.content ?? {})[0] ?? [];
+        expect([status, type]).toEqual([status, Number(status) >= 400 ? 'application/problem+json' : 'application/json']);
+        expect([status, content?.example ?? content?.examples]).toEqual([status, expect.anything()]);
+      }
+      if (method === 'post' && path !== '/reports/{id}/cancel') {
+        expect(operation?.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }));
+      }
+    });
+  });
+
   describe('retention', () => {
     it('expires a complete report past REPORT_RETENTION_DAYS: CSV deleted, 410 on download and legacy status', async () => {
       const id = await trigger();
