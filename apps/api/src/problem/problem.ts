@@ -25,6 +25,10 @@ export const ProblemType = {
   reportNotFound: `${PROBLEM_TYPE_PREFIX}report-not-found`,
   reportNotComplete: `${PROBLEM_TYPE_PREFIX}report-not-complete`,
   reportFailed: `${PROBLEM_TYPE_PREFIX}report-failed`,
+  reportCancelled: `${PROBLEM_TYPE_PREFIX}report-cancelled`,
+  reportExpired: `${PROBLEM_TYPE_PREFIX}report-expired`,
+  reportFinished: `${PROBLEM_TYPE_PREFIX}report-finished`,
+  idempotencyKeyReused: `${PROBLEM_TYPE_PREFIX}idempotency-key-reused`,
   dependencyUnavailable: `${PROBLEM_TYPE_PREFIX}dependency-unavailable`,
 } as const;
 
@@ -61,6 +65,16 @@ export function invalidReportId(): ProblemException {
 
 export function reportNotFound(id: string): ProblemException {
   return new ProblemException(HttpStatus.NOT_FOUND, ProblemType.reportNotFound, 'Report not found', `There is no report ${id}.`);
+}
+
+/** Retention deleted the report's CSV (REPORT_RETENTION_DAYS): gone for good, hence 410. */
+export function reportExpired(id: string): ProblemException {
+  return new ProblemException(
+    HttpStatus.GONE,
+    ProblemType.reportExpired,
+    'Report expired',
+    `Report ${id} is older than the retention period and its CSV was deleted; trigger a new report.`,
+  );
 }
 
 /**

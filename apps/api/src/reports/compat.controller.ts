@@ -1,13 +1,33 @@
-import { Body, Controller, Get, Header, HttpCode, HttpStatus, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Header, Headers, HttpCode, HttpStatus, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { REPORT_ID_FORM } from '@store-uptime/queue';
 import { DEFAULT_UPTIME_METHOD } from '@store-uptime/uptime';
-import { parseReportId, reportIdFromBodyOrQuery } from './report-params';
+import { EXAMPLE_ID, jsonContent, IDEMPOTENCY_HEADER, problems } from './openapi-examples';
+import { parseIdempotencyKey, parseReportId, reportIdFromBodyOrQuery } from './report-params';
 import { compatStateView, openApiSchemas } from './report-views';
 import { ReportsService } from './reports.service';
 
-const problem = { content: { 'application/problem+json': { schema: openApiSchemas.problem } } };
+const triggered = jsonContent(openApiSchemas.compatTrigger, { report_id: EXAMPLE_ID });
+const states = {
+  content: {
+    'application/json': {
+      schema: openApiSchemas.compatState,
+      examples: {
+        running: { value: { status: 'Running', progress: 0.42 } },
+        complete: { value: { status: 'Complete', url: `https://s3.example.com/reports/reports/${EXAMPLE_ID}.csv?X-Amz-Signature=…` } },
+        failed: { value: { status: 'Failed', error: 'writing the CSV to S3 failed: AccessDenied (HTTP 403)' } },
+        cancelled: { value: { status: 'Cancelled' } },
+      },
+    },
+  },
+};
+const POLL =
+  'Running (queued or running), Complete with a presigned URL, Failed with the reason, or Cancelled. ' +
+  'A report past REPORT_RETENTION_DAYS (default 30) is expired: 410 problem+json.';
+const IDEMPOTENT =
+  'With an Idempotency-Key, the same key and parameters within 24 h return the same report (Idempotent-Replayed: true) instead of another one.';
 
 /** The original service's routes, with the same bodies, so existing clients keep working. */
 @ApiTags('compatibility')
@@ -18,32 +38,41 @@ export class CompatController {
   @Post('trigger_report')
   @UseGuards(ThrottlerGuard)
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Trigger a report with default parameters (original route)' })
-  @ApiResponse({ status: 200, schema: openApiSchemas.compatTrigger })
-  @ApiResponse({ status: 429, description: 'Too many triggers', ...problem })
-  @ApiResponse({ status: 503, description: 'Redis or PostgreSQL unavailable', ...problem })
-  async triggerPost() {
-    return { report_id: await this.reports.trigger({ asOf: null, method: DEFAULT_UPTIME_METHOD }) };
+  @ApiOperation({ summary: 'Trigger a report with default parameters (original route)', description: IDEMPOTENT })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiResponse({ status: 200, description: 'Queued (or replayed for an Idempotency-Key)', ...triggered })
+  @ApiResponse(problems.invalidTrigger)
+  @ApiResponse(problems.keyReused('/trigger_report'))
+  @ApiResponse(problems.tooMany('/trigger_report'))
+  @ApiResponse(problems.unavailable('/trigger_report'))
+  async triggerPost(@Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) response: Response) {
+    const { id, replayed } = await this.reports.trigger({ asOf: null, method: DEFAULT_UPTIME_METHOD }, parseIdempotencyKey(key));
+    if (replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return { report_id: id };
   }
 
   @Get('trigger_report')
   @UseGuards(ThrottlerGuard)
-  @ApiOperation({ summary: 'Trigger a report (GET form of the original route)' })
-  @ApiResponse({ status: 200, schema: openApiSchemas.compatTrigger })
-  @ApiResponse({ status: 429, description: 'Too many triggers', ...problem })
-  @ApiResponse({ status: 503, description: 'Redis or PostgreSQL unavailable', ...problem })
-  async triggerGet() {
-    return this.triggerPost();
+  @ApiOperation({ summary: 'Trigger a report (GET form of the original route)', description: IDEMPOTENT })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiResponse({ status: 200, description: 'Queued (or replayed for an Idempotency-Key)', ...triggered })
+  @ApiResponse(problems.invalidTrigger)
+  @ApiResponse(problems.keyReused('/trigger_report'))
+  @ApiResponse(problems.tooMany('/trigger_report'))
+  @ApiResponse(problems.unavailable('/trigger_report'))
+  async triggerGet(@Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) response: Response) {
+    return this.triggerPost(key, response);
   }
 
   @Get('get_report')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Poll a report (original route)' })
-  @ApiQuery({ name: 'report_id', description: REPORT_ID_FORM })
-  @ApiResponse({ status: 200, schema: openApiSchemas.compatState })
-  @ApiResponse({ status: 400, description: 'Malformed id', ...problem })
-  @ApiResponse({ status: 404, description: 'Unknown id', ...problem })
-  @ApiResponse({ status: 503, description: 'Redis or PostgreSQL unavailable', ...problem })
+  @ApiOperation({ summary: 'Poll a report (original route)', description: POLL })
+  @ApiQuery({ name: 'report_id', description: REPORT_ID_FORM, example: EXAMPLE_ID })
+  @ApiResponse({ status: 200, ...states })
+  @ApiResponse(problems.invalidId('/get_report'))
+  @ApiResponse(problems.notFound('/get_report'))
+  @ApiResponse(problems.expired('/get_report'))
+  @ApiResponse(problems.unavailable('/get_report'))
   async getReport(@Query('report_id') reportId: unknown) {
     return compatStateView(await this.reports.state(parseReportId(reportId)));
   }
@@ -51,12 +80,13 @@ export class CompatController {
   @Post('get_report')
   @Header('Cache-Control', 'no-store')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Poll a report (original route, JSON body)' })
-  @ApiBody({ schema: openApiSchemas.compatGetBody })
-  @ApiResponse({ status: 200, schema: openApiSchemas.compatState })
-  @ApiResponse({ status: 400, description: 'Malformed id', ...problem })
-  @ApiResponse({ status: 404, description: 'Unknown id', ...problem })
-  @ApiResponse({ status: 503, description: 'Redis or PostgreSQL unavailable', ...problem })
+  @ApiOperation({ summary: 'Poll a report (original route, JSON body)', description: POLL })
+  @ApiBody({ schema: openApiSchemas.compatGetBody, examples: { poll: { value: { report_id: EXAMPLE_ID } } } })
+  @ApiResponse({ status: 200, ...states })
+  @ApiResponse(problems.invalidId('/get_report'))
+  @ApiResponse(problems.notFound('/get_report'))
+  @ApiResponse(problems.expired('/get_report'))
+  @ApiResponse(problems.unavailable('/get_report'))
   async getReportPost(@Body() body: unknown, @Query() query: unknown) {
     return compatStateView(await this.reports.state(reportIdFromBodyOrQuery(body, query)));
   }

@@ -1,18 +1,18 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
-import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
-import { Repository } from 'typeorm';
 import type { ApiEnv } from '@store-uptime/config';
-import { ReportEntity, ReportStatus } from '@store-uptime/db';
+import { ReportEntity, ReportsRepository, ReportStatus, type ReportListFilter, type ReportListPage, type ReportListPosition } from '@store-uptime/db';
 import {
   failedJobReason,
+  IDEMPOTENCY_KEY_TTL_HOURS,
   logConnectionErrors,
   LOST_JOB_REASON,
   newReportId,
   readReportJob,
   QUEUES,
+  REPORT_CANCELLED_REASON,
   REPORT_JOBS,
   reportJobOptions,
   withTimeout,
@@ -20,7 +20,8 @@ import {
   type ReportJobResult,
 } from '@store-uptime/queue';
 import type { ReportStorage } from '@store-uptime/storage';
-import { DependencyUnavailable, ProblemException, ProblemType, reportNotFound } from '../problem/problem';
+import { PoolGate } from '../database/pool-gate';
+import { DependencyUnavailable, ProblemException, ProblemType, reportExpired, reportNotFound } from '../problem/problem';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { API_ENV, API_METRICS, REPORT_STORAGE } from '../tokens';
 import type { TriggerParams } from './report-params';
@@ -29,13 +30,33 @@ import type { TriggerParams } from './report-params';
 export type ReportState =
   | { status: 'running'; progress: number }
   | { status: 'complete'; url: string }
-  | { status: 'failed'; error: string };
+  | { status: 'failed'; error: string }
+  | { status: 'cancelled' };
 
 /** Live view of the queue job, when Redis still has it. */
 type JobView =
-  | { state: 'finished-ok'; result: ReportJobResult }
+  | { state: 'finished-ok'; result: ReportJobResult; createdAtMs: number }
+  | { state: 'finished-cancelled' }
   | { state: 'finished-failed'; reason: string }
   | { state: 'pending'; progress: number };
+
+export interface ReportDetails {
+  row: ReportEntity;
+  status: ReportStatus;
+  progress: number;
+  error: string | null;
+}
+
+/** A trigger's answer: the report, and whether it is an earlier request's (same Idempotency-Key). */
+export interface Triggered {
+  id: string;
+  replayed: boolean;
+}
+
+/** The parameters that make two triggers "the same request" for an Idempotency-Key. */
+function triggerFingerprint(params: TriggerParams): string {
+  return JSON.stringify({ as_of: params.asOf?.toISOString() ?? null, method: params.method });
+}
 
 /** Presigned URLs kept per API process (a few hundred bytes each); the oldest goes first. */
 const URL_CACHE_LIMIT = 10_000;
@@ -49,25 +70,48 @@ const URL_CACHE_LIMIT = 10_000;
 export class ReportsService {
   /** Presigned URLs of complete reports, reused while at least half their lifetime is left. */
   private readonly urlCache = new Map<string, { url: string; reuseUntil: number }>();
+  private readonly pool: PoolGate;
 
   constructor(
     @InjectQueue(QUEUES.reports) private readonly queue: Queue<ReportJobData, ReportJobResult>,
-    @InjectRepository(ReportEntity) private readonly reports: Repository<ReportEntity>,
+    private readonly reports: ReportsRepository,
     @Inject(REPORT_STORAGE) private readonly storage: ReportStorage,
     @Inject(API_ENV) private readonly env: ApiEnv,
     @Inject(API_METRICS) private readonly metrics: ApiMetrics,
     private readonly logger: PinoLogger,
   ) {
     this.logger.setContext('ReportsService');
+    this.pool = new PoolGate(env.DB_POOL_SIZE, env.DB_POOL_WAIT_MS);
     logConnectionErrors(this.queue, (fields) => this.logger.warn(fields, 'Redis connection error'));
   }
 
-  /** Creates the row, then the job (job id = report id). Returns the new report id. */
-  async trigger(params: TriggerParams): Promise<string> {
+  /**
+   * Creates the row, then the job (job id = report id). With an `Idempotency-Key`, a fresh key
+   * already used with the same parameters returns that report instead (replayed), and with other
+   * parameters is refused (409).
+   */
+  async trigger(params: TriggerParams, idempotencyKey?: string): Promise<Triggered> {
     const id = newReportId();
-    await this.database(() =>
-      this.reports.insert({ id, status: ReportStatus.queued, asOf: params.asOf, method: params.method, progress: 0, attempts: 0 }),
-    );
+    const report = { id, asOf: params.asOf, method: params.method };
+    if (idempotencyKey === undefined) {
+      await this.database(() => this.reports.create(report));
+    } else {
+      const fingerprint = triggerFingerprint(params);
+      const outcome = await this.database(() =>
+        this.reports.createWithIdempotencyKey(report, { key: idempotencyKey, fingerprint, ttlHours: IDEMPOTENCY_KEY_TTL_HOURS }),
+      );
+      if (!outcome.created) {
+        if (outcome.fingerprint !== fingerprint) {
+          throw new ProblemException(
+            HttpStatus.CONFLICT,
+            ProblemType.idempotencyKeyReused,
+            'Idempotency key reused',
+            `This Idempotency-Key was used in the last ${IDEMPOTENCY_KEY_TTL_HOURS} h with other parameters; use a new key for a new report.`,
+          );
+        }
+        return { id: outcome.reportId, replayed: true };
+      }
+    }
     const data: ReportJobData = { reportId: id, asOf: params.asOf?.toISOString() ?? null, method: params.method };
     try {
       await this.redis(() =>
@@ -77,15 +121,15 @@ export class ReportsService {
         })),
       );
     } catch (error) {
-      // The client gets a 503 and never learns this id; the row records why it never ran.
-      await this.reports
-        .update({ id, status: ReportStatus.queued }, { status: ReportStatus.failed, error: 'the report could not be queued', finishedAt: new Date() })
-        .catch(() => undefined);
+      // The client gets a 503 and never learns this id; the row records why it never ran, and the
+      // key is freed so the client's retry with it starts a report that does run.
+      await this.reports.fail(id, 'the report could not be queued').catch(() => undefined);
+      if (idempotencyKey !== undefined) await this.reports.releaseIdempotencyKey(idempotencyKey, id).catch(() => undefined);
       throw error;
     }
     this.metrics.triggered.labels(params.method).inc();
     this.logger.info({ reportId: id, asOf: data.asOf, method: data.method }, 'report queued');
-    return id;
+    return { id, replayed: false };
   }
 
   /**
@@ -105,18 +149,26 @@ export class ReportsService {
       if (!(error instanceof DependencyUnavailable)) throw error;
       redisError = error;
     }
-    if (job?.state === 'finished-ok') return { status: 'complete', url: await this.completeUrl(id, job.result.s3Key) };
+    // A job finished within the retention period is complete; an older one may have expired: the row says.
+    if (job?.state === 'finished-ok' && job.createdAtMs > this.retentionStartMs()) {
+      return { status: 'complete', url: await this.completeUrl(id, job.result.s3Key, job.createdAtMs) };
+    }
+    if (job?.state === 'finished-cancelled') return { status: 'cancelled' };
     if (job?.state === 'finished-failed') return { status: 'failed', error: job.reason };
     if (job?.state === 'pending') return { status: 'running', progress: job.progress };
 
     // Redis has no job (trimmed after completion, or lost), or Redis is down: the row decides.
-    const row = await this.database(() => this.reports.findOneBy({ id }));
+    const row = await this.database(() => this.reports.find(id));
     if (!row) {
       if (redisError) throw redisError;
       throw reportNotFound(id);
     }
-    if (row.status === ReportStatus.complete && row.s3Key) return { status: 'complete', url: await this.completeUrl(id, row.s3Key) };
+    if (row.status === ReportStatus.complete && row.s3Key) {
+      return { status: 'complete', url: await this.completeUrl(id, row.s3Key, row.createdAt.getTime()) };
+    }
     if (row.status === ReportStatus.failed) return { status: 'failed', error: row.error ?? 'the report failed' };
+    if (row.status === ReportStatus.cancelled) return { status: 'cancelled' };
+    if (row.status === ReportStatus.expired) throw reportExpired(id);
     // Unfinished and we could not ask Redis: the live state is unknown.
     if (redisError) throw redisError;
     const lost = await this.failIfLost(id);
@@ -124,10 +176,10 @@ export class ReportsService {
   }
 
   /** The row for GET /reports/:id, with the live job state folded in when Redis has it. */
-  async details(id: string): Promise<{ row: ReportEntity; status: ReportStatus; progress: number; error: string | null }> {
-    const row = await this.database(() => this.reports.findOneBy({ id }));
+  async details(id: string): Promise<ReportDetails> {
+    const row = await this.database(() => this.reports.find(id));
     if (!row) throw reportNotFound(id);
-    if (row.status === ReportStatus.complete || row.status === ReportStatus.failed) {
+    if (row.status !== ReportStatus.queued && row.status !== ReportStatus.running) {
       return { row, status: row.status, progress: row.progress, error: row.error };
     }
     let job: JobView | null;
@@ -139,6 +191,7 @@ export class ReportsService {
     }
     if (job?.state === 'pending') return { row, status: row.status, progress: job.progress, error: row.error };
     if (job?.state === 'finished-failed') return { row, status: ReportStatus.failed, progress: row.progress, error: job.reason };
+    if (job?.state === 'finished-cancelled') return { row, status: ReportStatus.cancelled, progress: row.progress, error: null };
     if (job?.state === 'finished-ok') return { row, status: ReportStatus.complete, progress: 1, error: null };
     if (await this.failIfLost(id)) return { row, status: ReportStatus.failed, progress: row.progress, error: LOST_JOB_REASON };
     return { row, status: row.status, progress: row.progress, error: row.error };
@@ -148,8 +201,12 @@ export class ReportsService {
   async downloadUrl(id: string): Promise<string> {
     const { row, status, error } = await this.details(id);
     if (status === ReportStatus.complete && row.s3Key) return this.presign(id, row.s3Key);
+    if (status === ReportStatus.expired) throw reportExpired(id);
     if (status === ReportStatus.failed) {
       throw new ProblemException(HttpStatus.CONFLICT, ProblemType.reportFailed, 'Report failed', `The report failed: ${error ?? 'unknown reason'}`);
+    }
+    if (status === ReportStatus.cancelled) {
+      throw new ProblemException(HttpStatus.CONFLICT, ProblemType.reportCancelled, 'Report cancelled', 'The report was cancelled; it has no CSV.');
     }
     throw new ProblemException(
       HttpStatus.CONFLICT,
@@ -165,28 +222,16 @@ export class ReportsService {
     const job = await this.redis(() => readReportJob(this.queue, id));
     if (!job) return null;
     if (job.finished) {
-      if (job.result) return { state: 'finished-ok', result: job.result };
+      if (job.result) return { state: 'finished-ok', result: job.result, createdAtMs: job.createdAtMs };
+      if (job.failedReason === REPORT_CANCELLED_REASON) return { state: 'finished-cancelled' };
       return { state: 'finished-failed', reason: failedJobReason(job.failedReason ?? undefined) };
     }
     return { state: 'pending', progress: Math.round(job.progress * 100) / 100 };
   }
 
-  /**
-   * A row still unfinished whose job Redis does not have is failed once it is older than
-   * REPORT_LOST_AFTER_SECONDS (younger: the job may be being added right now). Conditional, so it
-   * cannot overwrite a worker's own outcome. Returns whether the report is (now) lost.
-   */
+  /** The lost-job rule (ReportsRepository.failLost) for a report whose job Redis does not have. */
   private async failIfLost(id: string): Promise<boolean> {
-    const result = await this.database(() =>
-      this.reports
-        .createQueryBuilder()
-        .update()
-        .set({ status: ReportStatus.failed, error: LOST_JOB_REASON, finishedAt: () => 'now()' })
-        .where('id = :id AND status IN (:...unfinished)', { id, unfinished: [ReportStatus.queued, ReportStatus.running] })
-        .andWhere('created_at < now() - make_interval(secs => :seconds)', { seconds: this.env.REPORT_LOST_AFTER_SECONDS })
-        .execute(),
-    );
-    const lost = (result.affected ?? 0) > 0;
+    const lost = await this.database(() => this.reports.failLost(id, LOST_JOB_REASON, this.env.REPORT_LOST_AFTER_SECONDS));
     if (lost) {
       this.metrics.lost.inc();
       this.logger.warn({ reportId: id }, 'report job vanished from the queue; marked failed');
@@ -194,14 +239,59 @@ export class ReportsService {
     return lost;
   }
 
-  private async completeUrl(id: string, s3Key: string): Promise<string> {
+  /**
+   * POST /reports/{id}/cancel: a queued or running report becomes cancelled (the row first: from
+   * then on no worker may complete it). A queued one's job is removed from the queue; a running
+   * one is stopped by its worker, which watches the row (within about a second). Cancelling a
+   * cancelled report again is fine; any other finished report answers 409.
+   */
+  async cancel(id: string): Promise<ReportDetails> {
+    const outcome = await this.database(() => this.reports.cancel(id));
+    if (!outcome) throw reportNotFound(id);
+    if (!outcome.cancelled && outcome.status !== ReportStatus.cancelled) {
+      throw new ProblemException(
+        HttpStatus.CONFLICT,
+        ProblemType.reportFinished,
+        'Report already finished',
+        `The report is ${outcome.status}; only a queued or running report can be cancelled.`,
+      );
+    }
+    if (outcome.cancelled) {
+      this.metrics.cancelled.labels(outcome.previous).inc();
+      this.logger.info({ reportId: id, from: outcome.previous }, 'report cancelled');
+      // Best effort: a job a worker took meanwhile is locked and stays, but that worker's start is
+      // refused by the row. A job left waiting is refused the same way when its turn comes.
+      if (outcome.previous === ReportStatus.queued) {
+        await this.redis(() => this.queue.remove(id)).catch((error: unknown) => {
+          this.logger.warn({ reportId: id, err: error }, 'could not remove the cancelled report\'s job');
+        });
+      }
+    }
+    const row = await this.database(() => this.reports.find(id));
+    if (!row) throw reportNotFound(id);
+    return { row, status: row.status, progress: row.progress, error: row.error };
+  }
+
+  /** GET /reports: a page of rows, newest first (rows only: live progress is on GET /reports/{id}). */
+  list(filter: ReportListFilter, limit: number, after: ReportListPosition | null): Promise<ReportListPage> {
+    return this.database(() => this.reports.list(filter, limit, after));
+  }
+
+  /** Reports created before this instant are past REPORT_RETENTION_DAYS (expired, or about to be). */
+  private retentionStartMs(): number {
+    return Date.now() - this.env.REPORT_RETENTION_DAYS * 86_400_000;
+  }
+
+  private async completeUrl(id: string, s3Key: string, createdAtMs: number): Promise<string> {
     const url = await this.presign(id, s3Key);
     if (this.urlCache.size >= URL_CACHE_LIMIT) {
       // Maps iterate in insertion order: drop the oldest entry.
       const oldest = this.urlCache.keys().next().value;
       if (oldest !== undefined) this.urlCache.delete(oldest);
     }
-    this.urlCache.set(id, { url, reuseUntil: Date.now() + (this.env.REPORT_URL_TTL_SECONDS * 1000) / 2 });
+    // Never reused past the report's retention: from then on the row answers (410 once expired).
+    const expiresAt = createdAtMs + this.env.REPORT_RETENTION_DAYS * 86_400_000;
+    this.urlCache.set(id, { url, reuseUntil: Math.min(Date.now() + (this.env.REPORT_URL_TTL_SECONDS * 1000) / 2, expiresAt) });
     return url;
   }
 
@@ -218,10 +308,14 @@ export class ReportsService {
     }
   }
 
-  /** PostgreSQL work (the pool has connect and statement timeouts); any failure is a 503. */
+  /**
+   * PostgreSQL work: first a turn for a pool connection (DB_POOL_WAIT_MS, PoolGate says why), then
+   * the work itself within DB_TIMEOUT_MS (the pool has connect and statement timeouts too); any
+   * failure is a 503.
+   */
   private async database<T>(work: () => Promise<T>): Promise<T> {
     try {
-      return await withTimeout(work(), this.env.DB_TIMEOUT_MS + 1_000, 'PostgreSQL');
+      return await this.pool.run(() => withTimeout(work(), this.env.DB_TIMEOUT_MS + 1_000, 'PostgreSQL'));
     } catch (error) {
       if (error instanceof ProblemException) throw error;
       throw new DependencyUnavailable('database', error);
