@@ -95,7 +95,7 @@ export interface StoreWeek {
   intervals: number[];
   /** The counted polls as sorted poll keys (the carry-in first, when there is one). */
   counted: ArrayLike<number>;
-  /** The status the method derived; null when no poll counts (no evidence: 0 everywhere). */
+  /** The status the method derived; null when no poll counts (no evidence: uptime and downtime 0 everywhere). */
   timeline: StatusTimeline | null;
   /** Exact business and active business time per window (hour, day, week), µs. */
   businessUs: Float64Array;
@@ -103,6 +103,8 @@ export interface StoreWeek {
   /** The six report numbers in REPORT_VALUE_COLUMNS order, rounded half-up to 2 decimals. */
   values: number[];
 }
+
+const NO_STATUS: StatusTimeline = { changes: [-Infinity], active: [0] };
 
 export function computeStoreWeek(
   evidence: StoreEvidence,
@@ -119,9 +121,10 @@ export function computeStoreWeek(
   if (counted.length > 0) {
     timeline =
       frame.method === 'step' ? stepTimeline(counted, recorder.basis) : hourlyTimeline(counted, frame.weekStartUs, frame.nowUs, recorder.basis);
-    measureWindows(timeline, intervals, frame.windowStarts, businessUs, upUs);
   }
-  // else: no counted poll, no evidence: 0 everywhere (spec, "Status over time").
+  // No counted poll, no evidence: no status, so 0 everywhere (spec, "Status over time"); the
+  // business time is still measured, for the explanation.
+  measureWindows(timeline ?? NO_STATUS, intervals, frame.windowStarts, businessUs, upUs);
   const values = new Array<number>(6);
   for (let w = 0; w < 3; w++) {
     const downtime = timeline ? businessUs[w] - upUs[w] : 0;
