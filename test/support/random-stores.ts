@@ -9,7 +9,7 @@ import type { HoursRow, PollRow, ZoneRow } from './uptime-tables';
  * is the spec's rule everywhere except inside a gap or an overlap (zone-clock.spec.ts checks those).
  */
 
-export const DST_AND_ODD_ZONES = [
+const DST_AND_ODD_ZONES = [
   'America/Chicago',
   'America/New_York',
   'Europe/London',

@@ -11,3 +11,4 @@ export * from './ingest/input-tables';
 export * from './ingest/ingest';
 export * from './ingest/bulk-load';
 export * from './connect-errors';
+export * from './store-window';

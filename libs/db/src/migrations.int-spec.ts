@@ -29,7 +29,12 @@ describe('migrations', () => {
   });
 
   it('creates every table, and the entities need no further schema change', async () => {
-    expect(await migrateUp(dataSource)).toEqual(['CreateInputTables1795800000000', 'CreateReports1795800000001', 'AddReportWarnings1795800000002']);
+    expect(await migrateUp(dataSource)).toEqual([
+      'CreateInputTables1795800000000',
+      'CreateReports1795800000001',
+      'AddReportWarnings1795800000002',
+      'IndexStoreHoursAndZones1795800000030',
+    ]);
     expect(await userTables(dataSource)).toEqual(TABLES);
     // What `synchronize` would do now: nothing, so the entities and the migrations agree.
     const pending = await dataSource.driver.createSchemaBuilder().log();
@@ -57,6 +62,10 @@ describe('migrations', () => {
   });
 
   it('reverts one step at a time, then everything, and applies again', async () => {
+    const storeIndexes = `SELECT count(*)::int AS count FROM pg_indexes WHERE indexname IN ('business_hours_store_id_idx', 'store_timezones_store_id_idx')`;
+    expect((await dataSource.query(storeIndexes))[0].count).toBe(2);
+    expect(await migrateDown(dataSource)).toEqual(['IndexStoreHoursAndZones1795800000030']);
+    expect((await dataSource.query(storeIndexes))[0].count).toBe(0);
     expect(await migrateDown(dataSource)).toEqual(['AddReportWarnings1795800000002']);
     const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM information_schema.columns WHERE table_name = 'reports' AND column_name = 'warnings'`);
     expect(count).toBe(0);
@@ -65,7 +74,7 @@ describe('migrations', () => {
     expect(await migrateDown(dataSource, 'all')).toEqual(['CreateInputTables1795800000000']);
     expect(await userTables(dataSource)).toEqual([]);
     expect(await migrateDown(dataSource, 'all')).toEqual([]);
-    expect(await migrateUp(dataSource)).toHaveLength(3);
+    expect(await migrateUp(dataSource)).toHaveLength(4);
     expect(await userTables(dataSource)).toEqual(TABLES);
   });
 });

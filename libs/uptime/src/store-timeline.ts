@@ -52,7 +52,7 @@ export interface WindowTotals {
 export interface StoreTimeline {
   store_id: string;
   method: UptimeMethod;
-  now: string;
+  now_used: string;
   zone: { used: string; given: string | null; fallback: 'missing' | 'invalid' | null };
   business_hours: { open_all_week: boolean; rows: { day_of_week: number; start_time_local: string; end_time_local: string }[] };
   business_intervals: { start_utc: string; end_utc: string; start_local: string; end_local: string }[];
@@ -121,7 +121,7 @@ export function storeTimeline(store: StoreUptime): StoreTimeline {
   return {
     store_id: store.storeId,
     method: frame.method,
-    now: formatInstant(frame.nowUs),
+    now_used: formatInstant(frame.nowUs),
     zone: { used: store.zone.used, given: store.zone.given, fallback: store.zone.fallback },
     business_hours: {
       open_all_week: !hours || hours.dayOfWeek.length === 0,

@@ -25,6 +25,7 @@ export const ProblemType = {
   reportNotFound: `${PROBLEM_TYPE_PREFIX}report-not-found`,
   reportNotComplete: `${PROBLEM_TYPE_PREFIX}report-not-complete`,
   reportFailed: `${PROBLEM_TYPE_PREFIX}report-failed`,
+  storeNotFound: `${PROBLEM_TYPE_PREFIX}store-not-found`,
   dependencyUnavailable: `${PROBLEM_TYPE_PREFIX}dependency-unavailable`,
 } as const;
 
@@ -61,6 +62,12 @@ export function invalidReportId(): ProblemException {
 
 export function reportNotFound(id: string): ProblemException {
   return new ProblemException(HttpStatus.NOT_FOUND, ProblemType.reportNotFound, 'Report not found', `There is no report ${id}.`);
+}
+
+/** The report with this `now` would not list the store: it has no poll at or before `now` (or none at all). */
+export function storeNotFound(id: string, nowIso: string | null): ProblemException {
+  const detail = nowIso === null ? `There is no store ${id}: the database holds no polls.` : `There is no store ${id} with a poll at or before ${nowIso}.`;
+  return new ProblemException(HttpStatus.NOT_FOUND, ProblemType.storeNotFound, 'Store not found', detail);
 }
 
 /**
