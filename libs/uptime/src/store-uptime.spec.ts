@@ -3,7 +3,7 @@ import { DST_WEEK_NOWS, mulberry32, randomStores } from '../../../test/support/r
 import { hoursOf, pollsOf, zonesOf, type HoursRow, type PollRow, type ZoneRow } from '../../../test/support/uptime-tables';
 import { parseInstant } from './parse';
 import { storeNumbers, storeTimeline } from './store-timeline';
-import { UPTIME_METHODS, type UptimeMethod } from './store-week';
+import { UPTIME_METHODS, weekFrame, ZoneCache, type UptimeMethod } from './store-week';
 import { computeStoreUptime, computeUptimeReport, type StoreUptime } from './uptime-report';
 
 const DAY_MS = 86_400_000;
@@ -193,6 +193,34 @@ describe('storeTimeline: the evidence behind the numbers', () => {
         }
         expect(timeline.windows.last_week.business_seconds).toBeCloseTo(business, 3);
         expect(timeline.windows.last_week.uptime_seconds).toBeCloseTo(up, 3);
+      }
+    }
+  });
+});
+
+describe('ZoneCache', () => {
+  it('builds a clock once per zone and now, and forgets the oldest beyond its limit', () => {
+    const cache = new ZoneCache(2);
+    const monday = weekFrame(usOf('2024-05-06T12:00:00Z'), 'hourly');
+    const tuesday = weekFrame(usOf('2024-05-07T12:00:00Z'), 'hourly');
+    const chicago = cache.clockFor('America/Chicago', monday);
+    expect(cache.clockFor('America/Chicago', monday)).toBe(chicago);
+    expect(cache.clockFor('America/Chicago', tuesday)).not.toBe(chicago);
+    cache.clockFor('Asia/Kolkata', monday); // a third clock: the oldest (Chicago, Monday) goes
+    expect(cache.clockFor('America/Chicago', monday)).not.toBe(chicago);
+    expect([cache.isValid('Asia/Kathmandu'), cache.isValid('+05:30'), cache.isValid('Not/AZone')]).toEqual([true, false, false]);
+  });
+
+  it('shared across stores and nows, changes no number', () => {
+    const zones = new ZoneCache(3);
+    for (const now of DST_WEEK_NOWS) {
+      const nowMs = Date.parse(now);
+      const stores = randomStores(mulberry32(nowMs % 1000), 25, nowMs - 8 * DAY_MS, nowMs);
+      const inputs = { polls: pollsOf(stores.polls), hours: hoursOf(stores.hours), timezones: zonesOf(stores.zones) };
+      for (const id of stores.storeIds) {
+        const shared = computeStoreUptime(inputs, id, { nowUs: usOf(now), method: 'hourly', zones });
+        const fresh = computeStoreUptime(inputs, id, { nowUs: usOf(now), method: 'hourly' });
+        expect(shared?.week.values).toEqual(fresh?.week.values);
       }
     }
   });

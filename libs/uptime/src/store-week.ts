@@ -1,7 +1,7 @@
 import { businessIntervals, type WeeklyHours } from './business-time';
 import { MICROS_PER_DAY, MICROS_PER_HOUR } from './parse';
 import { hourlyTimeline, keyTime, measureWindows, stepTimeline, type SegmentBasis, type StatusTimeline } from './status-timeline';
-import { FALLBACK_TIME_ZONE, ZoneClock } from './zone-clock';
+import { FALLBACK_TIME_ZONE, isValidTimeZone, ZoneClock } from './zone-clock';
 
 /**
  * One store's week: the computation of docs/uptime-spec.md for a single store, given its evidence.
@@ -45,8 +45,44 @@ export function weekFrame(nowUs: number, method: UptimeMethod): WeekFrame {
 }
 
 /** The clock of a zone for a frame. Margins of 3 days cover the overnight rows around the week and the ±1-day probes of toUtc. */
-export function zoneClockFor(zone: string, frame: WeekFrame): ZoneClock {
+function zoneClockFor(zone: string, frame: WeekFrame): ZoneClock {
   return new ZoneClock(zone, frame.weekStartUs - 3 * MICROS_PER_DAY, frame.nowUs + 3 * MICROS_PER_DAY);
+}
+
+/**
+ * Zone clocks by zone and `now`, and zone-name validity, kept for as long as the owner keeps the
+ * cache: one report's stores share it, and the API keeps one across requests, because building a
+ * clock (~2 ms: a few dozen offset samples) is most of the work of one store, and requests without
+ * as_of all share one `now`. Clocks are immutable, so sharing one changes no number. Oldest entries
+ * go first once `limit` is reached.
+ */
+export class ZoneCache {
+  private readonly clocks = new Map<string, ZoneClock>();
+  private readonly validity = new Map<string, boolean>();
+
+  constructor(private readonly limit = Infinity) {}
+
+  clockFor(zone: string, frame: WeekFrame): ZoneClock {
+    const key = `${frame.nowUs} ${zone}`;
+    let clock = this.clocks.get(key);
+    if (!clock) {
+      clock = zoneClockFor(zone, frame);
+      remember(this.clocks, key, clock, this.limit);
+    }
+    return clock;
+  }
+
+  isValid(zone: string): boolean {
+    let valid = this.validity.get(zone);
+    if (valid === undefined) remember(this.validity, zone, (valid = isValidTimeZone(zone)), this.limit);
+    return valid;
+  }
+}
+
+function remember<V>(map: Map<string, V>, key: string, value: V, limit: number): void {
+  // Maps iterate in insertion order: the first key is the oldest.
+  if (map.size >= limit) map.delete(map.keys().next().value as string);
+  map.set(key, value);
 }
 
 /** The zone a store is computed in: its own, or America/Chicago when it has none or an invalid one. */

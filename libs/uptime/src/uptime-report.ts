@@ -6,7 +6,7 @@ import {
   DEFAULT_UPTIME_METHOD,
   storeZone,
   weekFrame,
-  zoneClockFor,
+  ZoneCache,
   type StoreEvidence,
   type StoreWeekRecorder,
   type StoreZone,
@@ -24,7 +24,7 @@ import {
   withPlainColumns,
   type ReportValueColumn,
 } from './tables';
-import { isValidTimeZone, type ZoneClock } from './zone-clock';
+import type { ZoneClock } from './zone-clock';
 
 export interface UptimeInputs {
   polls: ColumnTable;
@@ -85,7 +85,7 @@ export function computeUptimeReport(inputs: UptimeInputs, options: UptimeReportO
   const frame = weekFrame(nowUs, method);
   const evidence = groupPollsByStore(polls, nowUs, frame.weekStartUs);
   stats.pollsAfterNow = evidence.pollsAfterNow;
-  const stores = new StoreLookup(inputs, frame);
+  const stores = new StoreLookup(inputs, frame, new ZoneCache());
 
   const storeCount = evidence.storeIds.length;
   const order = Array.from({ length: storeCount }, (_, i) => i).sort((a, b) =>
@@ -110,6 +110,8 @@ export interface StoreUptimeOptions {
   /** The `now` of the report this store belongs to (epoch µs): asOf, or the latest poll of all stores. */
   nowUs: number;
   method?: UptimeMethod;
+  /** Zone clocks to reuse across calls (the API keeps one); default: a fresh one. */
+  zones?: ZoneCache;
 }
 
 /** One store's week as a report with the same `now` and method computes it, with what it used. */
@@ -140,7 +142,7 @@ export function computeStoreUptime(inputs: UptimeInputs, storeId: string, option
   const evidence = groupPollsByStore(readPollColumns(inputs.polls), frame.nowUs, frame.weekStartUs);
   const store = evidence.storeIds.indexOf(storeId);
   if (store < 0) return null;
-  const stores = new StoreLookup(inputs, frame);
+  const stores = new StoreLookup(inputs, frame, options.zones ?? new ZoneCache());
   const zone = stores.zoneOf(storeId);
   const hours = stores.hoursOf(storeId);
   const clock = stores.clockFor(zone.used);
@@ -154,12 +156,11 @@ export function computeStoreUptime(inputs: UptimeInputs, storeId: string, option
 class StoreLookup {
   private readonly hoursByStore: Map<string, WeeklyHours>;
   private readonly zoneByStore: Map<string, string>;
-  private readonly clocks = new Map<string, ZoneClock>();
-  private readonly zoneValidity = new Map<string, boolean>();
 
   constructor(
     inputs: UptimeInputs,
     private readonly frame: WeekFrame,
+    private readonly zones: ZoneCache,
   ) {
     this.hoursByStore = groupHoursByStore(inputs.hours);
     this.zoneByStore = firstZoneByStore(inputs.timezones);
@@ -170,17 +171,11 @@ class StoreLookup {
   }
 
   zoneOf(storeId: string): StoreZone {
-    return storeZone(this.zoneByStore.get(storeId), (zone) => {
-      let valid = this.zoneValidity.get(zone);
-      if (valid === undefined) this.zoneValidity.set(zone, (valid = isValidTimeZone(zone)));
-      return valid;
-    });
+    return storeZone(this.zoneByStore.get(storeId), (zone) => this.zones.isValid(zone));
   }
 
   clockFor(zone: string): ZoneClock {
-    let clock = this.clocks.get(zone);
-    if (!clock) this.clocks.set(zone, (clock = zoneClockFor(zone, this.frame)));
-    return clock;
+    return this.zones.clockFor(zone, this.frame);
   }
 }
 
