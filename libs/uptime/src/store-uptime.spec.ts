@@ -225,3 +225,42 @@ describe('ZoneCache', () => {
     }
   });
 });
+
+describe('the worked example of docs/service.md ("Reading a timeline")', () => {
+  const polls: PollRow[] = [
+    ['2024-04-29 20:10:00 UTC', 'active'],
+    ['2024-05-06 12:40:00 UTC', 'inactive'],
+    ['2024-05-06 13:12:00 UTC', 'active'],
+    ['2024-05-06 14:05:00 UTC', 'active'],
+    ['2024-05-06 15:20:00 UTC', 'inactive'],
+    ['2024-05-06 15:50:00 UTC', 'active'],
+    ['2024-05-06 17:15:00 UTC', 'active'],
+    ['2024-05-06 19:45:00 UTC', 'inactive'],
+    ['2024-05-06 21:10:00 UTC', 'active'],
+  ].map(([at, status]) => ['1234', status, at]);
+  const store = (method: UptimeMethod) =>
+    storeTimeline(oneStore('1234', polls, [['1234', 0, '09:00:00', '17:00:00']], [['1234', 'America/New_York']], usOf('2024-05-06T21:30:00Z'), method)!);
+
+  it('hourly: 5 h up and 3 h down, the two polls outside 09:00–17:00 local not counted', () => {
+    const timeline = store('hourly');
+    expect(timeline.numbers).toEqual({ store_id: '1234', uptime_last_hour: 0, uptime_last_day: 5, uptime_last_week: 5, downtime_last_hour: 30, downtime_last_day: 3, downtime_last_week: 3 });
+    expect(timeline.polls.filter((poll) => !poll.counted).map((poll) => poll.timestamp_local)).toEqual([
+      '2024-05-06T08:40:00.000000-04:00',
+      '2024-05-06T17:10:00.000000-04:00',
+    ]);
+    expect(timeline.segments.filter((s) => s.start_utc >= '2024-05-06T13' && s.start_utc < '2024-05-06T21').map((s) => [s.status, s.basis.rule])).toEqual([
+      ['active', 'votes'],
+      ['active', 'votes'],
+      ['inactive', 'votes'],
+      ['active', 'last_known'],
+      ['active', 'votes'],
+      ['active', 'last_known'],
+      ['inactive', 'votes'],
+      ['inactive', 'last_known'],
+    ]);
+  });
+
+  it('step: 6.05 h up and 1.95 h down from the same polls', () => {
+    expect(store('step').numbers).toMatchObject({ uptime_last_day: 6.05, downtime_last_day: 1.95 });
+  });
+});
