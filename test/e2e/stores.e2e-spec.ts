@@ -158,6 +158,7 @@ describe('GET /stores/{store_id}/uptime and /timeline', () => {
     ['/stores/st-0001/uptime?method=step&method=hourly', ['method']],
     ['/stores/%20st-0001/uptime?method=weekly', ['store_id', 'method']],
     ['/stores/st-0001/uptime?as_of=2024-02-30T00:00:00Z', ['as_of']],
+    ['/stores/st-0001/timeline?as_of=0000-01-01T00:00:00Z', ['as_of']],
   ])('answers 400 problem+json listing each bad field: %s', async (url, paths) => {
     const response = await request(server).get(url).expect(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);

@@ -23,6 +23,8 @@ describe('parseStoreQuery', () => {
     // An unencoded + in a query string arrives as a space.
     ['2024-03-12T20:50:00 05:30', '2024-03-12T15:20:00.000Z'],
     ['2024-03-12T10:20:00-05:00', '2024-03-12T15:20:00.000Z'],
+    ['1970-01-01T00:00:00Z', '1970-01-01T00:00:00.000Z'],
+    ['2099-12-31T23:59:59.999Z', '2099-12-31T23:59:59.999Z'],
   ])('reads as_of %s as %s', (asOf, expected) => {
     expect(parseStoreQuery('42', { as_of: asOf, method: 'step' }).asOf?.toISOString()).toBe(expected);
   });
@@ -37,6 +39,10 @@ describe('parseStoreQuery', () => {
     ['42', { method: 'Hourly' }, ['method']],
     ['42', { method: ['step', 'hourly'] }, ['method']],
     ['42', { asOf: '2024-03-12T15:20:00Z' }, ['(query)']],
+    ['42', { as_of: '0000-01-01T00:00:00Z' }, ['as_of']],
+    ['42', { as_of: '1969-12-31T23:59:59.999Z' }, ['as_of']],
+    ['42', { as_of: '2100-01-01T00:00:00Z' }, ['as_of']],
+    ['42', { as_of: '9999-12-31T23:59:59.999Z', method: 'step' }, ['as_of']],
     ['', { as_of: 'now', method: 'daily' }, ['store_id', 'as_of', 'method']],
   ])('refuses store id %j with %j, listing %j', (storeId, query, paths) => {
     const problem = problemOf(() => parseStoreQuery(storeId, query));

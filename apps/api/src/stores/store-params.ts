@@ -32,10 +32,24 @@ function restorePlusOffset(value: unknown): unknown {
   return typeof value === 'string' ? value.replace(/ (\d{2}:\d{2})$/, '+$1') : value;
 }
 
+/**
+ * The instants a store's week can be computed for, [1970, 2100): poll keys are exact up to 2^52 µs
+ * (2112, status-timeline.ts), zone offsets are read by formatting dates (a year past 9999 reads as
+ * no offset at all), and PostgreSQL has no year 0. Outside it an answer would be wrong or a 5xx,
+ * so it is a 400 instead; no poll data lies there.
+ */
+const AS_OF_RANGE = { from: Date.UTC(1970, 0, 1), to: Date.UTC(2100, 0, 1) };
+const AS_OF_RANGE_MESSAGE = 'must be from 1970-01-01T00:00:00Z up to (not including) 2100-01-01T00:00:00Z';
+
 export function parseStoreQuery(storeId: unknown, query: unknown): StoreQuery {
   const raw = { ...(typeof query === 'object' && query !== null ? query : {}) } as Record<string, unknown>;
   if ('as_of' in raw) raw.as_of = restorePlusOffset(raw.as_of);
-  const parsed = storeQuerySchema.safeParse(raw);
+  const parsed = storeQuerySchema
+    .refine(({ as_of }) => as_of === undefined || !(Date.parse(as_of) < AS_OF_RANGE.from || Date.parse(as_of) >= AS_OF_RANGE.to), {
+      path: ['as_of'],
+      message: AS_OF_RANGE_MESSAGE,
+    })
+    .safeParse(raw);
   const idValid = typeof storeId === 'string' && STORE_ID_PATTERN.test(storeId);
   if (!parsed.success || !idValid) {
     const issues = parsed.success ? [] : parsed.error.issues;

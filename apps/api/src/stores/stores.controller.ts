@@ -50,7 +50,7 @@ export class StoresController {
       "The store's row of the report with the same as_of and method (the CSV's column names), computed from its own week of polls at request time.",
   })
   @ApiParam({ name: 'store_id', description: STORE_ID_FORM })
-  @ApiQuery({ name: 'as_of', required: false, description: `${AS_OF_DESCRIPTION} Encode a + offset as %2B.`, example: '2023-01-25T18:13:22Z' })
+  @ApiQuery({ name: 'as_of', required: false, description: `${AS_OF_DESCRIPTION} From 1970 up to (not including) 2100. Encode a + offset as %2B.`, example: '2023-01-25T18:13:22Z' })
   @ApiQuery({ name: 'method', required: false, enum: UPTIME_METHODS, description: METHOD_DESCRIPTION })
   @ApiResponse({ status: 200, schema: storeOpenApiSchemas.storeUptime, example: STORE_EXAMPLES.uptime })
   @ApiResponse(badRequest)
@@ -69,7 +69,7 @@ export class StoresController {
       'the carry-in and week polls each marked counted or not and why, the status segments of the method, and the exact totals per window. See docs/service.md for a worked reading.',
   })
   @ApiParam({ name: 'store_id', description: STORE_ID_FORM })
-  @ApiQuery({ name: 'as_of', required: false, description: `${AS_OF_DESCRIPTION} Encode a + offset as %2B.`, example: '2023-01-25T18:13:22Z' })
+  @ApiQuery({ name: 'as_of', required: false, description: `${AS_OF_DESCRIPTION} From 1970 up to (not including) 2100. Encode a + offset as %2B.`, example: '2023-01-25T18:13:22Z' })
   @ApiQuery({ name: 'method', required: false, enum: UPTIME_METHODS, description: METHOD_DESCRIPTION })
   @ApiResponse({ status: 200, schema: storeOpenApiSchemas.storeTimeline, example: STORE_EXAMPLES.timeline })
   @ApiResponse(badRequest)
