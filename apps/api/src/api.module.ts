@@ -21,6 +21,8 @@ import { ProblemDetailsFilter } from './problem/problem-details.filter';
 import { CompatController } from './reports/compat.controller';
 import { ReportsController } from './reports/reports.controller';
 import { ReportsService } from './reports/reports.service';
+import { StoresController } from './stores/stores.controller';
+import { StoresService } from './stores/stores.service';
 import { API_ENV, API_METRICS, REPORT_STORAGE } from './tokens';
 
 export type ApiModuleOptions = AppConfigOptions;
@@ -95,11 +97,12 @@ export class ApiModule {
         TerminusModule,
         ...bullBoard(env),
       ],
-      controllers: [CompatController, ReportsController, HealthController, MetricsController],
+      controllers: [CompatController, ReportsController, StoresController, HealthController, MetricsController],
       providers: [
         ReportsService,
         // Every write to the reports table goes through this one owner (libs/db).
         { provide: ReportsRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new ReportsRepository(dataSource) },
+        StoresService,
         ApiResources,
         { provide: API_ENV, useValue: env },
         { provide: API_METRICS, useFactory: () => new ApiMetrics() },

@@ -8,6 +8,7 @@ import { CreateInputTables1795800000000 } from './migrations/1795800000000-creat
 import { CreateReports1795800000001 } from './migrations/1795800000001-create-reports';
 import { AddReportWarnings1795800000002 } from './migrations/1795800000002-add-report-warnings';
 import { ReportLifecycle1795800000010 } from './migrations/1795800000010-report-lifecycle';
+import { IndexStoreHoursAndZones1795800000030 } from './migrations/1795800000030-index-store-hours-and-zones';
 import { ReportIdempotencyKeyEntity } from './entities/report-idempotency-key.entity';
 
 // Listed explicitly, not globbed: globs silently pick up nothing (or .ts twice) once the code is
@@ -18,6 +19,7 @@ const MIGRATIONS = [
   CreateReports1795800000001,
   AddReportWarnings1795800000002,
   ReportLifecycle1795800000010,
+  IndexStoreHoursAndZones1795800000030,
 ] as const;
 
 /**

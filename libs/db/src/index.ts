@@ -14,3 +14,4 @@ export * from './connect-errors';
 export * from './entities/report-idempotency-key.entity';
 export * from './reports/report-transitions';
 export * from './reports/reports.repository';
+export * from './store-window';

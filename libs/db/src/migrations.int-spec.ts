@@ -34,6 +34,7 @@ describe('migrations', () => {
       'CreateReports1795800000001',
       'AddReportWarnings1795800000002',
       'ReportLifecycle1795800000010',
+      'IndexStoreHoursAndZones1795800000030',
     ]);
     expect(await userTables(dataSource)).toEqual(TABLES);
     // What `synchronize` would do now: nothing, so the entities and the migrations agree.
@@ -63,6 +64,10 @@ describe('migrations', () => {
   });
 
   it('reverts one step at a time, then everything, and applies again', async () => {
+    const storeIndexes = `SELECT count(*)::int AS count FROM pg_indexes WHERE indexname IN ('business_hours_store_id_idx', 'store_timezones_store_id_idx')`;
+    expect((await dataSource.query(storeIndexes))[0].count).toBe(2);
+    expect(await migrateDown(dataSource)).toEqual(['IndexStoreHoursAndZones1795800000030']);
+    expect((await dataSource.query(storeIndexes))[0].count).toBe(0);
     const cancelled = 'd'.repeat(32);
     await dataSource.query(`INSERT INTO reports (id, status) VALUES ($1, 'cancelled')`, [cancelled]);
     expect(await migrateDown(dataSource)).toEqual(['ReportLifecycle1795800000010']);
@@ -77,7 +82,7 @@ describe('migrations', () => {
     expect(await migrateDown(dataSource, 'all')).toEqual(['CreateInputTables1795800000000']);
     expect(await userTables(dataSource)).toEqual([]);
     expect(await migrateDown(dataSource, 'all')).toEqual([]);
-    expect(await migrateUp(dataSource)).toHaveLength(4);
+    expect(await migrateUp(dataSource)).toHaveLength(5);
     expect(await userTables(dataSource)).toEqual(TABLES);
   });
 });
