@@ -103,7 +103,8 @@ export function encodeListCursor(position: ReportListPosition): string {
 function decodeListCursor(cursor: string): ReportListPosition | null {
   try {
     const parsed = listCursorSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    return parsed.success ? { createdAt: parsed.data.c, id: parsed.data.i } : null;
+    // Year 0000 is valid ISO but not a PostgreSQL date; no report is that old anyway.
+    return parsed.success && !parsed.data.c.startsWith('0000') ? { createdAt: parsed.data.c, id: parsed.data.i } : null;
   } catch {
     return null;
   }
