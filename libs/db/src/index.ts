@@ -1,5 +1,6 @@
 export * from './entities/report.entity';
 export * from './entities/store-status.entity';
+export * from './entities/polled-store.entity';
 export * from './entities/business-hours.entity';
 export * from './entities/store-timezone.entity';
 export * from './data-source-options';
@@ -7,7 +8,9 @@ export * from './migrate';
 export * from './pg-source';
 export * from './copy-binary';
 export * from './report-window';
+export * from './poll-partitions';
 export * from './ingest/input-tables';
 export * from './ingest/ingest';
 export * from './ingest/bulk-load';
 export * from './connect-errors';
+export * from './poll-maintenance';

@@ -4,7 +4,7 @@ import { databaseUrlFromEnv, dataSourceOptionsFromUrl } from './data-source-opti
 import { migrateDown, migrateUp } from './migrate';
 import { createTempDatabase, type TempDatabase } from '../../../test/support/temp-database';
 
-const TABLES = ['business_hours', 'reports', 'store_status', 'store_timezones'];
+const TABLES = ['business_hours', 'polled_stores', 'reports', 'store_status', 'store_timezones'];
 
 async function userTables(dataSource: DataSource): Promise<string[]> {
   const rows: { table_name: string }[] = await dataSource.query(
@@ -29,7 +29,12 @@ describe('migrations', () => {
   });
 
   it('creates every table, and the entities need no further schema change', async () => {
-    expect(await migrateUp(dataSource)).toEqual(['CreateInputTables1795800000000', 'CreateReports1795800000001', 'AddReportWarnings1795800000002']);
+    expect(await migrateUp(dataSource)).toEqual([
+      'CreateInputTables1795800000000',
+      'CreateReports1795800000001',
+      'AddReportWarnings1795800000002',
+      'PartitionStoreStatus1795800000020',
+    ]);
     expect(await userTables(dataSource)).toEqual(TABLES);
     // What `synchronize` would do now: nothing, so the entities and the migrations agree.
     const pending = await dataSource.driver.createSchemaBuilder().log();
@@ -38,7 +43,12 @@ describe('migrations', () => {
   });
 
   it.each([
-    ['an unknown poll status', `INSERT INTO store_status (store_id, status, timestamp_utc) VALUES ('s', 'paused', now())`, 'store_status_status_known'],
+    [
+      'an unknown poll status',
+      `CREATE TABLE IF NOT EXISTS store_status_w20230116 PARTITION OF store_status FOR VALUES FROM ('2023-01-16Z') TO ('2023-01-23Z');
+       INSERT INTO store_status (store_id, status, timestamp_utc) VALUES ('s', 'paused', '2023-01-17Z')`,
+      'store_status_status_known',
+    ],
     ['a day of week outside 0–6', `INSERT INTO business_hours (store_id, day_of_week, start_time_local, end_time_local) VALUES ('s', 7, '09:00', '17:00')`, 'business_hours_day_of_week_range'],
     ['a report id that is not 32 lowercase hex characters', `INSERT INTO reports (id, method) VALUES ('ABC', 'hourly')`, 'reports_id_hex'],
     ['an unknown report status', `INSERT INTO reports (id, status) VALUES ('${'a'.repeat(32)}', 'done')`, 'reports_status_known'],
@@ -57,6 +67,8 @@ describe('migrations', () => {
   });
 
   it('reverts one step at a time, then everything, and applies again', async () => {
+    expect(await migrateDown(dataSource)).toEqual(['PartitionStoreStatus1795800000020']);
+    expect(await userTables(dataSource)).toEqual(['business_hours', 'reports', 'store_status', 'store_timezones']);
     expect(await migrateDown(dataSource)).toEqual(['AddReportWarnings1795800000002']);
     const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM information_schema.columns WHERE table_name = 'reports' AND column_name = 'warnings'`);
     expect(count).toBe(0);
@@ -65,7 +77,7 @@ describe('migrations', () => {
     expect(await migrateDown(dataSource, 'all')).toEqual(['CreateInputTables1795800000000']);
     expect(await userTables(dataSource)).toEqual([]);
     expect(await migrateDown(dataSource, 'all')).toEqual([]);
-    expect(await migrateUp(dataSource)).toHaveLength(3);
+    expect(await migrateUp(dataSource)).toHaveLength(4);
     expect(await userTables(dataSource)).toEqual(TABLES);
   });
 });
