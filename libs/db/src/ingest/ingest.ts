@@ -13,7 +13,6 @@ import {
   listPollPartitions,
   POLLED_STORES_TABLE_NAME,
   POLLS_TABLE_NAME,
-  pollPartitionName,
   WEEK_ORIGIN_SQL,
   WEEK_US,
 } from '../poll-partitions';
@@ -290,8 +289,11 @@ async function loadTable(
   const copy = client.query(copyFrom(`COPY ${target} (${spec.copyColumns.join(', ')}) FROM STDIN (FORMAT binary${freeze})`));
   const copyStarted = performance.now();
   await pipeline(Readable.from(copyChunks(input, result, options, rejects)), copy);
-  const written = polls ? await movePollsFromStaging(client) : [spec.table];
-  if (polls && mode === 'bulk') written.splice(0, written.length, POLLS_TABLE_NAME, POLLED_STORES_TABLE_NAME);
+  if (polls) await movePollsFromStaging(client);
+  // An appended hour of polls is left to autovacuum (insert-triggered): a VACUUM ANALYZE of its
+  // week's partition (up to a week of the fleet) costs several times the append itself, and until
+  // it runs only the new rows' pages need a heap visit in the window read.
+  const written = polls ? (mode === 'bulk' ? [POLLS_TABLE_NAME, POLLED_STORES_TABLE_NAME] : []) : [spec.table];
   const rebuildStarted = performance.now();
   if (rebuild.length > 0) options.onProgress?.({ kind: spec.kind, path, phase: 'indexing', rowsRead: result.rowsRead, fraction: 1 });
   for (const statement of rebuild) await client.query(statement);
@@ -304,16 +306,15 @@ const POLL_STAGING = 'store_status_staging';
 
 /**
  * Staged polls → their weekly partitions (made first when missing, plus the week after the newest
- * poll, so the next hourly append finds its partition made) and the store list. Returns the
- * partitions and tables written.
+ * poll, so the next hourly append finds its partition made) and the store list.
  */
-async function movePollsFromStaging(client: PoolClient): Promise<string[]> {
+async function movePollsFromStaging(client: PoolClient): Promise<void> {
   const weeks = await client.query<{ week_us: string }>(
     `SELECT DISTINCT (extract(epoch FROM date_bin('7 days', timestamp_utc, ${WEEK_ORIGIN_SQL})) * 1000000)::bigint::text AS week_us
        FROM ${POLL_STAGING}`,
   );
   const weekStarts = weeks.rows.map((row) => Number(row.week_us));
-  if (weekStarts.length === 0) return [];
+  if (weekStarts.length === 0) return;
   await ensurePollPartitions(client, [...weekStarts, Math.max(...weekStarts) + WEEK_US]);
   await client.query(`INSERT INTO ${POLLS_TABLE_NAME} (store_id, status, timestamp_utc) SELECT store_id, status, timestamp_utc FROM ${POLL_STAGING}`);
   // Only a store's first poll ever moves its row, so an hourly append rewrites no rows here.
@@ -321,7 +322,6 @@ async function movePollsFromStaging(client: PoolClient): Promise<string[]> {
     INSERT INTO ${POLLED_STORES_TABLE_NAME} AS s (store_id, first_poll_utc)
     SELECT store_id, min(timestamp_utc) FROM ${POLL_STAGING} GROUP BY store_id
     ON CONFLICT (store_id) DO UPDATE SET first_poll_utc = excluded.first_poll_utc WHERE excluded.first_poll_utc < s.first_poll_utc`);
-  return [...weekStarts.map((week) => pollPartitionName(week)), POLLED_STORES_TABLE_NAME];
 }
 
 /** The file's valid rows as binary COPY data, in pieces; counts and reports what it skips on the way. */
