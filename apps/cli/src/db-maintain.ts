@@ -30,7 +30,7 @@ export function parseRetentionDays(argv: string[], env: NodeJS.ProcessEnv = proc
   return days;
 }
 
-export async function main(argv: string[]): Promise<number> {
+async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(HELP);
     return 0;

@@ -15,7 +15,7 @@ import {
 
 export const DEFAULT_POLL_RETENTION_DAYS = 35;
 /** Weeks of partitions kept ready after the newest poll and after today. */
-export const PARTITION_WEEKS_AHEAD = 2;
+const PARTITION_WEEKS_AHEAD = 2;
 const DAY_US = 24 * 3_600 * 1_000_000;
 
 export interface PollMaintenanceOptions {

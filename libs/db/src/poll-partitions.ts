@@ -33,7 +33,7 @@ export function pollWeekStartUs(micros: number): number {
   return WEEK_ORIGIN_US + Math.floor((micros - WEEK_ORIGIN_US) / WEEK_US) * WEEK_US;
 }
 
-export function pollPartitionName(weekStartUs: number): string {
+function pollPartitionName(weekStartUs: number): string {
   return `${POLLS_TABLE_NAME}_w${new Date(weekStartUs / 1_000).toISOString().slice(0, 10).replaceAll('-', '')}`;
 }
 
