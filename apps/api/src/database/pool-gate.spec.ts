@@ -1,4 +1,4 @@
-import { PoolGate, PoolWaitTimeout } from './pool-gate';
+import { isConnectTimeout, PoolGate, PoolWaitTimeout } from './pool-gate';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -35,5 +35,36 @@ describe('PoolGate', () => {
     const gate = new PoolGate(1, 100);
     await expect(gate.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(gate.run(async () => 'ok')).resolves.toBe('ok');
+  });
+
+  it('tries a retryable failure again while the wait deadline lasts, and nothing else', async () => {
+    const gate = new PoolGate(1, 200);
+    let calls = 0;
+    const flaky = () => {
+      calls++;
+      return calls < 3 ? Promise.reject(new Error('Connection terminated due to connection timeout')) : Promise.resolve('connected');
+    };
+    await expect(gate.run(flaky, isConnectTimeout)).resolves.toBe('connected');
+    expect(calls).toBe(3);
+
+    calls = 0;
+    const refused = () => {
+      calls++;
+      return Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+    };
+    await expect(gate.run(refused, isConnectTimeout)).rejects.toThrow('ECONNREFUSED');
+    expect(calls).toBe(1);
+  });
+
+  it('stops retrying at the wait deadline', async () => {
+    const gate = new PoolGate(1, 50);
+    const started = Date.now();
+    await expect(
+      gate.run(async () => {
+        await sleep(20);
+        throw new Error('timeout exceeded when trying to connect');
+      }, isConnectTimeout),
+    ).rejects.toThrow('timeout exceeded');
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 });

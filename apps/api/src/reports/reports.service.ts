@@ -20,7 +20,7 @@ import {
   type ReportJobResult,
 } from '@store-uptime/queue';
 import type { ReportStorage } from '@store-uptime/storage';
-import { PoolGate } from '../database/pool-gate';
+import { isConnectTimeout, PoolGate } from '../database/pool-gate';
 import { DependencyUnavailable, ProblemException, ProblemType, reportExpired, reportNotFound } from '../problem/problem';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { API_ENV, API_METRICS, REPORT_STORAGE } from '../tokens';
@@ -310,12 +310,13 @@ export class ReportsService {
 
   /**
    * PostgreSQL work: first a turn for a pool connection (DB_POOL_WAIT_MS, PoolGate says why), then
-   * the work itself within DB_TIMEOUT_MS (the pool has connect and statement timeouts too); any
+   * the work itself within DB_TIMEOUT_MS (the pool has connect and statement timeouts too); a
+   * connection that could not be opened in time is tried again within DB_POOL_WAIT_MS; any other
    * failure is a 503.
    */
   private async database<T>(work: () => Promise<T>): Promise<T> {
     try {
-      return await this.pool.run(() => withTimeout(work(), this.env.DB_TIMEOUT_MS + 1_000, 'PostgreSQL'));
+      return await this.pool.run(() => withTimeout(work(), this.env.DB_TIMEOUT_MS + 1_000, 'PostgreSQL'), isConnectTimeout);
     } catch (error) {
       if (error instanceof ProblemException) throw error;
       throw new DependencyUnavailable('database', error);
