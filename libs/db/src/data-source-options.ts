@@ -9,15 +9,18 @@ import { CreateReports1795800000001 } from './migrations/1795800000001-create-re
 import { AddReportWarnings1795800000002 } from './migrations/1795800000002-add-report-warnings';
 import { ReportLifecycle1795800000010 } from './migrations/1795800000010-report-lifecycle';
 import { ReportIdempotencyKeyEntity } from './entities/report-idempotency-key.entity';
+import { ApiKeyEntity } from './entities/api-key.entity';
+import { ApiKeys1795800000040 } from './migrations/1795800000040-api-keys';
 
 // Listed explicitly, not globbed: globs silently pick up nothing (or .ts twice) once the code is
 // compiled to dist/ or bundled, and review should see every table the app maps.
-const ENTITIES = [StoreStatusEntity, BusinessHoursEntity, StoreTimezoneEntity, ReportEntity, ReportIdempotencyKeyEntity] as const;
+const ENTITIES = [StoreStatusEntity, BusinessHoursEntity, StoreTimezoneEntity, ReportEntity, ReportIdempotencyKeyEntity, ApiKeyEntity] as const;
 const MIGRATIONS = [
   CreateInputTables1795800000000,
   CreateReports1795800000001,
   AddReportWarnings1795800000002,
   ReportLifecycle1795800000010,
+  ApiKeys1795800000040,
 ] as const;
 
 /**

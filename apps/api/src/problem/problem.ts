@@ -30,6 +30,8 @@ export const ProblemType = {
   reportFinished: `${PROBLEM_TYPE_PREFIX}report-finished`,
   idempotencyKeyReused: `${PROBLEM_TYPE_PREFIX}idempotency-key-reused`,
   dependencyUnavailable: `${PROBLEM_TYPE_PREFIX}dependency-unavailable`,
+  unauthenticated: `${PROBLEM_TYPE_PREFIX}unauthenticated`,
+  forbidden: `${PROBLEM_TYPE_PREFIX}insufficient-scope`,
 } as const;
 
 /** An error whose problem document is decided where it is thrown (the filter renders it as is). */
