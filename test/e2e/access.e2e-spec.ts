@@ -65,7 +65,7 @@ describe('API keys (built API, real PostgreSQL and Redis)', () => {
     expect(listed.status).toBe(0);
     expect(listed.stdout).toMatch(new RegExp(`^${keys.acme.slice(8, 16)} +acme ci +acme +reports:read,reports:write `, 'm'));
     for (const key of Object.values(keys)) expect(listed.stdout + listed.stderr).not.toContain(key.slice(17));
-    expect(listed.stderr).toContain(`keys: ${ns.database.name}`);
+    expect(listed.stderr).toContain(`keys: database "${ns.database.name}"`);
   });
 
   it('answers 401 problem+json with WWW-Authenticate: Bearer to no key, a malformed and an unknown key, on every report route', async () => {

@@ -45,11 +45,13 @@ export class ApiKeysRepository {
   /** Marks the key revoked (kept for the record); false when unknown or revoked already. */
   async revoke(keyId: string): Promise<boolean> {
     if (!isApiKeyId(keyId)) return false;
-    const rows: unknown[] = await this.dataSource.query(
-      `UPDATE "api_keys" SET "revoked_at" = now() WHERE "key_id" = $1 AND "revoked_at" IS NULL RETURNING 1`,
-      [keyId],
-    );
-    return rows.length > 0;
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(ApiKeyEntity)
+      .set({ revokedAt: () => 'now()' })
+      .where('"key_id" = :keyId AND "revoked_at" IS NULL', { keyId })
+      .execute();
+    return (result.affected ?? 0) > 0;
   }
 
   async touch(keyIds: string[]): Promise<void> {
