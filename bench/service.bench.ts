@@ -16,12 +16,8 @@
  *
  *   npm run build && npm run bench:service [-- --runs 5 --seconds 10 --connections 50 --pending 1000]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { openSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
@@ -32,7 +28,8 @@ import { ApiKeysRepository, dataSourceOptionsFromUrl, ingestFiles, migrateUp } f
 import { createTempDatabase } from '../test/support/temp-database';
 import { QUEUES, workerConnection } from '@store-uptime/queue';
 import { deleteBucketAndObjects } from '../scripts/faults/namespace';
-import { fullScalePolls, REPO_ROOT, SAMPLE_HOURS, SAMPLE_TIMEZONES } from './full-scale-data';
+import { freePort, sleep, startApp, stop, waitReady } from './bench-apps';
+import { fullScalePolls, SAMPLE_HOURS, SAMPLE_TIMEZONES } from './full-scale-data';
 
 const { values } = parseArgs({
   options: {
@@ -59,49 +56,6 @@ const SERVICES = {
 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
-
-function startApp(name: 'api' | 'worker', env: Record<string, string>): ChildProcess {
-  // Logs are produced either way (their cost is part of the measurement); kept only on request.
-  const logDir = values['log-dir'];
-  const stdout = logDir ? openSync(join(logDir, `${name}.log`), 'w') : 'ignore';
-  const child = spawn(process.execPath, [join(REPO_ROOT, `dist/apps/${name}/src/main.js`)], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', stdout, 'inherit'],
-  });
-  child.on('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGTERM') process.stderr.write(`${name} exited (${code ?? signal})\n`);
-  });
-  return child;
-}
-
-async function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  throw new Error(`${url} not ready after ${timeoutMs} ms`);
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  await Promise.race([once(child, 'exit'), sleep(15_000).then(() => child.kill('SIGKILL'))]);
-}
-
 /** The bench's API key (made in main): every request carries it. */
 let authorization: Record<string, string> = {};
 
@@ -176,7 +130,7 @@ async function main(): Promise<void> {
       TRIGGER_RATE_LIMIT: '0',
     };
     started = performance.now();
-    children.push(startApp('api', env), startApp('worker', env));
+    children.push(startApp('api', env, values['log-dir']), startApp('worker', env, values['log-dir']));
     const api = `http://127.0.0.1:${apiPort}`;
     await Promise.all([waitReady(`${api}/health/ready`), waitReady(`http://127.0.0.1:${workerPort}/health/ready`)]);
     console.log(`api and worker ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -24,7 +24,9 @@ const one = (objects: K8sObject[], kind: string, name: string): Json => {
   return found[0];
 };
 const podSpecs = (objects: K8sObject[]): [string, Json][] =>
-  objects.filter((o) => ['Deployment', 'Job'].includes(o.kind)).map((o) => [`${o.kind}/${o.metadata.name}`, (o.spec as Json).template.spec]);
+  objects
+    .filter((o) => ['Deployment', 'Job', 'CronJob'].includes(o.kind))
+    .map((o) => [`${o.kind}/${o.metadata.name}`, o.kind === 'CronJob' ? (o.spec as Json).jobTemplate.spec.template.spec : (o.spec as Json).template.spec]);
 
 describe('k8s/', () => {
   it('has the dev and prod overlays and the plain-HPA alternative among its renders', () => {
@@ -94,6 +96,14 @@ describe('k8s/', () => {
       const job = one(objects, 'Job', 'store-uptime-migrate');
       expect(job.spec.template.spec.containers[0].command).toEqual(['node', 'dist/apps/cli/src/db-migrate.js']);
       expect(job.spec.template.spec.restartPolicy).toBe('Never');
+    });
+
+    it('runs the poll history housekeeping daily, one run at a time', () => {
+      const cron = one(objects, 'CronJob', 'store-uptime-maintain');
+      expect(cron.spec).toMatchObject({ schedule: '17 3 * * *', concurrencyPolicy: 'Forbid' });
+      const container = cron.spec.jobTemplate.spec.template.spec.containers[0];
+      expect(container.command).toEqual(['node', 'dist/apps/cli/src/db-maintain.js']);
+      expect(container.env).toContainEqual({ name: 'POLL_RETENTION_DAYS', value: '35' });
     });
 
     it('lets traffic in to the API port only', () => {

@@ -20,7 +20,7 @@ import { createInterface } from 'node:readline';
 import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { databaseName, describeDatabaseUrl, localServices, maintenanceDatabaseUrl } from '@store-uptime/config';
-import { apiKeyId, apiKeyMatches, ApiKeysRepository, dataSourceOptionsFromUrl, describeConnectError, ingestFiles, migrateUp } from '@store-uptime/db';
+import { apiKeyId, apiKeyMatches, ApiKeysRepository, dataSourceOptionsFromUrl, DEFAULT_POLL_RETENTION_DAYS, describeConnectError, ingestFiles, maintainPolls, migrateUp } from '@store-uptime/db';
 import { SAMPLE_WEEK, withSampleWeekPolls } from '../../apps/cli/src/sample-week';
 import { formatLogLine } from './log-lines';
 import { summarizeReportCsv } from './report-summary';
@@ -162,6 +162,24 @@ async function migrate(url: string): Promise<{ value: null; note: string }> {
     return { value: null, note: applied.length ? `applied ${applied.join(', ')}` : 'up to date' };
   } finally {
     await dataSource.destroy();
+  }
+}
+
+/**
+ * `npm run db:maintain` once per start: partitions ahead of the data, retention. A long-running
+ * installation runs it daily (the Kubernetes CronJob); a local one is restarted often enough.
+ */
+async function maintainHistory(url: string): Promise<{ value: null; note: string }> {
+  const pool = new Pool({ connectionString: url, max: 1 });
+  try {
+    const retentionDays = Number(process.env.POLL_RETENTION_DAYS?.trim() || DEFAULT_POLL_RETENTION_DAYS);
+    const result = await maintainPolls(pool, { retentionDays });
+    return {
+      value: null,
+      note: `poll partitions made: ${result.created.length}, dropped past ${retentionDays} days: ${result.dropped.length}`,
+    };
+  } finally {
+    await pool.end();
   }
 }
 
@@ -335,6 +353,7 @@ async function main(): Promise<void> {
   await stage('database', () => ensureDatabase(settings.databaseUrl));
   await stage('migrations', () => migrate(settings.databaseUrl));
   await stage('data', () => loadSampleData(settings.databaseUrl));
+  await stage('history', () => maintainHistory(settings.databaseUrl));
   const key = await stage('API key', () => ensureLocalKey(settings.databaseUrl));
 
   const shared: NodeJS.ProcessEnv = {

@@ -98,7 +98,7 @@ afterAll(() => {
 
 describe('docker-compose.yml, up', () => {
   it('runs the one-off jobs to success and every long-running service healthy, with two workers', async () => {
-    for (const job of ['minio-bucket', 'migrate', 'sample-data']) {
+    for (const job of ['minio-bucket', 'migrate', 'sample-data', 'maintain']) {
       const [id] = containers(job);
       expect({ job, state: inspect(id).State.Status, exitCode: inspect(id).State.ExitCode }).toEqual({ job, state: 'exited', exitCode: 0 });
     }

@@ -46,7 +46,7 @@ describeWithCompose('docker-compose.yml, read by docker-compose', () => {
     });
     expect(result.status).toBe(0);
     const { services } = parse(result.stdout);
-    expect(Object.keys(services).sort()).toEqual(['api', 'migrate', 'minio', 'minio-bucket', 'postgres', 'redis', 'sample-data', 'worker']);
+    expect(Object.keys(services).sort()).toEqual(['api', 'maintain', 'migrate', 'minio', 'minio-bucket', 'postgres', 'redis', 'sample-data', 'worker']);
     expect(services.api.ports).toEqual(['127.0.0.1:18080:3000/tcp']);
     expect(services.minio.ports).toEqual(['127.0.0.1:19000:9000/tcp', '127.0.0.1:9001:9001/tcp']);
     // Presigned URLs must name the S3 port the host reaches.
@@ -54,6 +54,9 @@ describeWithCompose('docker-compose.yml, read by docker-compose', () => {
     expect(services.worker.deploy.replicas).toBe(2);
     expect(services.api.depends_on['sample-data']).toEqual({ condition: 'service_completed_successfully' });
     expect(services.migrate.depends_on.postgres).toEqual({ condition: 'service_healthy' });
+    // The poll history's housekeeping runs on the loaded data, before the apps start.
+    expect(services.maintain.depends_on['sample-data']).toEqual({ condition: 'service_completed_successfully' });
+    expect(services.worker.depends_on.maintain).toEqual({ condition: 'service_completed_successfully' });
     // The YAML anchors are expanded: the workers got the shared settings and their own.
     expect(services.worker.environment).toMatchObject({ S3_BUCKET: 'reports', WORKER_PORT: '3001' });
     expect(services.worker.build.args).toEqual({ APP: 'worker' });

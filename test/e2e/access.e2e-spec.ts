@@ -91,6 +91,8 @@ describe('API keys (built API, real PostgreSQL and Redis)', () => {
         expect(json(answer).status).toBe(401);
       }
     }
+    const store = await call('/stores/any-store/uptime', null);
+    expect([store.status, store.headers['www-authenticate']]).toEqual([401, 'Bearer realm="store-uptime"']);
     // Still queued: none of the refused cancels reached it.
     expect(json(await call(`/reports/${id}`, keys.acme)).status).toBe('queued');
   });
@@ -109,7 +111,8 @@ describe('API keys (built API, real PostgreSQL and Redis)', () => {
       expect(answer.headers['content-type']).toMatch(PROBLEM);
       expect(answer.headers['www-authenticate']).toContain('error="insufficient_scope"');
     }
-    // Reading is its scope.
+    // Reading is its scope (stores included: they are the fleet's data, no owner rule).
+    expect([401, 403]).not.toContain((await call('/stores/any-store/uptime', keys.acmeReader)).status);
     expect((await call(`/get_report?report_id=${id}`, keys.acmeReader)).status).toBe(200);
     expect((await call(`/reports/${id}`, keys.acmeReader)).status).toBe(200);
   });

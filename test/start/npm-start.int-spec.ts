@@ -146,7 +146,7 @@ describe('npm start', () => {
     const text = start.text;
     expect(text).toContain(`database "${database}"`);
     expect(text).toMatch(/\[start\] data: loaded the sample week: 1,793,906 generated polls \(seed 1\)/);
-    for (const stage of ['build', 'ports', 'services', 'database', 'migrations', 'data', 'apps', 'report']) {
+    for (const stage of ['build', 'ports', 'services', 'database', 'migrations', 'data', 'history', 'apps', 'report']) {
       expect(text).toMatch(new RegExp(`\\[start\\] ${stage}: .*\\(\\d+\\.\\d s\\)`));
     }
     // Readable logs: one line per entry, prefixed by the process, never raw JSON.

@@ -23,6 +23,8 @@ import { ProblemDetailsFilter } from './problem/problem-details.filter';
 import { CompatController } from './reports/compat.controller';
 import { ReportsController } from './reports/reports.controller';
 import { ReportsService } from './reports/reports.service';
+import { StoresController } from './stores/stores.controller';
+import { StoresService } from './stores/stores.service';
 import { API_ENV, API_METRICS, REPORT_STORAGE } from './tokens';
 
 export type ApiModuleOptions = AppConfigOptions;
@@ -98,7 +100,7 @@ export class ApiModule {
         TerminusModule,
         ...bullBoard(env),
       ],
-      controllers: [CompatController, ReportsController, HealthController, MetricsController],
+      controllers: [CompatController, ReportsController, StoresController, HealthController, MetricsController],
       providers: [
         ReportsService,
         // Every write to the reports table goes through this one owner (libs/db).
@@ -111,6 +113,7 @@ export class ApiModule {
         },
         // Checks the Bearer key of every route marked RequiresScope (every report route).
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        StoresService,
         ApiResources,
         { provide: API_ENV, useValue: env },
         { provide: API_METRICS, useFactory: () => new ApiMetrics() },

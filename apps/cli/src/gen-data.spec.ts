@@ -82,6 +82,22 @@ describe('runGenData', () => {
     expect(a.subarray(0, 30).toString()).toBe('store_id,status,timestamp_utc\n');
   });
 
+  it('writes hours and zones for the added stores of a scaled file, each a copy of a known store', async () => {
+    const [out, hoursOut, zonesOut] = ['polls.csv', 'hours.csv.gz', 'zones.csv'].map((name) => join(dir, `out-${name}`));
+    await runGenData(stores(['--out', out, '--seed', '3', '--scale', '3', '--hours-out', hoursOut, '--timezones-out', zonesOut]));
+    const pollStores = new Set(readFileSync(out, 'utf8').trimEnd().split('\n').slice(1).map((line) => line.split(',')[0]));
+    const hours = gunzipSync(readFileSync(hoursOut)).toString('utf8').replace(/\n$/, '').split('\n');
+    const zones = readFileSync(zonesOut, 'utf8').trimEnd().split('\n');
+    // The originals first, then two copies of every row (hours: 2 rows; zones: 49 rows).
+    expect(hours.slice(0, 3)).toEqual(['\uFEFFstore_id,day,start_time_local,end_time_local\r', '11,0,09:00:00,17:00:00\r', '22,1,00:00:00,23:59:59\r']);
+    expect(hours).toHaveLength(3 + 2 * 2);
+    expect(zones).toHaveLength(50 + 2 * 49);
+    const added = [...hours.slice(3), ...zones.slice(50)].map((line) => line.split(',')[0]);
+    for (const id of added) expect(pollStores.has(id)).toBe(true);
+    expect(hours.slice(3).map((line) => line.slice(line.indexOf(',')))).toEqual([',0,09:00:00,17:00:00\r', ',1,00:00:00,23:59:59\r', ',0,09:00:00,17:00:00\r', ',1,00:00:00,23:59:59\r']);
+    expect(new Set(added).size).toBe(2 * 50); // 2 copies of the 50 known stores, all distinct
+  });
+
   it.each([
     ['a missing store file', (d: string) => ['--hours', join(d, 'nope.csv')], /cannot read .*nope\.csv/],
     ['a file without a store_id header', (d: string) => ['--hours', join(d, 'zones.csv.gz'), '--timezones', join(d, 'bad.csv')], /store_id/],

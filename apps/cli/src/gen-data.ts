@@ -1,6 +1,6 @@
 /**
  * `npm run gen:data -- --out <file.csv[.gz]> [--seed N] [--scale K] [--start ISO --end ISO]
- *  [--hole ISO,ISO|none] [--hours <file>] [--timezones <file>]`
+ *  [--hole ISO,ISO|none] [--hours <file>] [--timezones <file>] [--hours-out <file>] [--timezones-out <file>]`
  *
  * Writes a full-scale poll file (~1.8 M rows for the sample stores) in the real file's format, for
  * benchmarks, the compose sample loader and anyone without the real data (issue 2, item 5). The
@@ -19,16 +19,19 @@ import {
   POLL_WINDOW_2023,
   pollCsvChunks,
   type PollFileOptions,
+  scaledStoreFileLines,
 } from '@store-uptime/datagen';
 
 const USAGE =
-  'usage: npm run gen:data -- --out <file.csv[.gz]> [--seed N] [--scale K] [--start ISO --end ISO] [--hole ISO,ISO|none] [--hours <file>] [--timezones <file>] [--help]';
+  'usage: npm run gen:data -- --out <file.csv[.gz]> [--seed N] [--scale K] [--start ISO --end ISO] [--hole ISO,ISO|none] [--hours <file>] [--timezones <file>] [--hours-out <file>] [--timezones-out <file>] [--help]';
 const HELP = `${USAGE}
 
 Writes generated polls (store_id,status,timestamp_utc, the real file's format) for every store of
 the hours and time-zone files (default: the committed data/sample/ files) plus 4 % stores with
 neither, over a window (default: the real 2023 week, with its polling hole). The same seed always
-gives the same file. --scale K makes K times as many stores. Writes no database.`;
+gives the same file. --scale K makes K times as many stores; --hours-out and --timezones-out write
+the hours and time-zone files for them (each added store gets the rows of the store it copies), so a
+K× report is as hard as K real fleets. Writes no database.`;
 
 /** Stores come from the committed sample files (paths relative to the repository root, npm's cwd). */
 export const DEFAULT_HOURS = 'data/sample/menu_hours.csv.gz';
@@ -59,6 +62,8 @@ interface GenDataArgs {
   out: string;
   hours: string;
   timezones: string;
+  hoursOut?: string;
+  timezonesOut?: string;
   options: PollFileOptions;
 }
 
@@ -77,6 +82,8 @@ export function parseGenDataArgs(argv: string[]): GenDataArgs {
         hole: { type: 'string', default: `${POLL_WINDOW_2023.hole.from},${POLL_WINDOW_2023.hole.to}` },
         hours: { type: 'string', default: DEFAULT_HOURS },
         timezones: { type: 'string', default: DEFAULT_TIMEZONES },
+        'hours-out': { type: 'string' },
+        'timezones-out': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -97,6 +104,8 @@ export function parseGenDataArgs(argv: string[]): GenDataArgs {
     out: values.out,
     hours: values.hours,
     timezones: values.timezones,
+    hoursOut: values['hours-out'],
+    timezonesOut: values['timezones-out'],
     options: {
       seed: integer(values.seed, '--seed', 0, 2 ** 32 - 1),
       scale: integer(values.scale, '--scale', 1, 1000),
@@ -128,14 +137,39 @@ async function readText(path: string): Promise<string> {
   return text;
 }
 
-async function readStoreIds(paths: string[]): Promise<Set<string>> {
-  const ids = new Set<string>();
-  for (const path of paths) {
-    const lines = (await readText(path)).split('\n');
-    if (!/^\uFEFF?"?store_id"?\s*(,|$)/.test(lines[0] ?? '')) throw new UsageError(`${path}: the header does not start with store_id`);
-    collectStoreIds(lines, ids);
+async function readStoreFile(path: string): Promise<string[]> {
+  const lines = (await readText(path)).split('\n');
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop(); // the final newline ends the last line
+  if (!/^\uFEFF?"?store_id"?\s*(,|$)/.test(lines[0] ?? '')) throw new UsageError(`${path}: the header does not start with store_id`);
+  return lines;
+}
+
+/** Lines as `\n`-terminated chunks of about 256 kB. */
+function* lineChunks(lines: Iterable<string>): Generator<string> {
+  let chunk = '';
+  for (const line of lines) {
+    chunk += `${line}\n`;
+    if (chunk.length >= 1 << 18) {
+      yield chunk;
+      chunk = '';
+    }
   }
-  return ids;
+  if (chunk) yield chunk;
+}
+
+/** Writes the chunks to `out`, gzipped when its name ends in .gz; returns the bytes written. */
+async function writeFile(out: string, chunks: Iterable<string | Buffer>): Promise<number> {
+  const counter = byteCounter();
+  try {
+    // pipeline() pulls one chunk at a time: backpressure from the disk (and gzip) bounds memory.
+    // gzip level 1: 1.2 s for the 104 MB file on this machine against 4.1 s at the default 6, for
+    // a file 9 % larger (38 MB, not 35); readers gunzip either equally fast.
+    if (out.endsWith('.gz')) await pipeline(Readable.from(chunks), createGzip({ level: 1 }), counter, createWriteStream(out));
+    else await pipeline(Readable.from(chunks), counter, createWriteStream(out));
+  } catch (error) {
+    throw new UsageError(`cannot write ${out}: ${(error as Error).message}`);
+  }
+  return counter.bytes;
 }
 
 /** Counts what passes through, for the summary line. */
@@ -159,22 +193,17 @@ export interface GenDataSummary {
 /** The whole command, minus process exit codes; returns what it wrote. */
 export async function runGenData(argv: string[], log: (line: string) => void = () => undefined): Promise<GenDataSummary> {
   const started = process.hrtime.bigint();
-  const { out, hours, timezones, options } = parseGenDataArgs(argv);
+  const { out, hours, timezones, hoursOut, timezonesOut, options } = parseGenDataArgs(argv);
+  const timezoneLines = await readStoreFile(timezones);
+  const hoursLines = await readStoreFile(hours);
   // Time zones first: their order is the order of the stores, so of the whole file.
-  const known = await readStoreIds([timezones, hours]);
+  const known = collectStoreIds(hoursLines, collectStoreIds(timezoneLines));
   const plan = planPollFile(known, options);
 
-  const rows = Readable.from(pollCsvChunks(plan.polls));
-  const counter = byteCounter();
-  try {
-    // pipeline() pulls one chunk at a time: backpressure from the disk (and gzip) bounds memory.
-    // gzip level 1: 1.2 s for the 104 MB file on this machine against 4.1 s at the default 6, for
-    // a file 9 % larger (38 MB, not 35); readers gunzip either equally fast.
-    if (out.endsWith('.gz')) await pipeline(rows, createGzip({ level: 1 }), counter, createWriteStream(out));
-    else await pipeline(rows, counter, createWriteStream(out));
-  } catch (error) {
-    throw new UsageError(`cannot write ${out}: ${(error as Error).message}`);
-  }
+  const bytes = await writeFile(out, pollCsvChunks(plan.polls));
+  const { storeIds } = plan.polls;
+  if (hoursOut) await writeFile(hoursOut, lineChunks(scaledStoreFileLines(hoursLines, storeIds, options.scale)));
+  if (timezonesOut) await writeFile(timezonesOut, lineChunks(scaledStoreFileLines(timezoneLines, storeIds, options.scale)));
 
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const hole = options.hole ? `${iso(options.hole.fromUs)}..${iso(options.hole.toUs)}` : 'none';
@@ -182,9 +211,9 @@ export async function runGenData(argv: string[], log: (line: string) => void = (
     `gen-data: ${plan.polls.length.toLocaleString('en-US')} polls, ${plan.polls.storeIds.length.toLocaleString('en-US')} stores ` +
       `(scale ${options.scale}; ${plan.extraStores} of every ${known.size + plan.extraStores} have no hours or zone), ` +
       `${iso(options.startUs)}..${iso(options.endUs)}, hole ${hole}, seed ${options.seed} -> ${out} ` +
-      `(${(counter.bytes / 1e6).toFixed(1)} MB) in ${seconds.toFixed(2)} s`,
+      `(${(bytes / 1e6).toFixed(1)} MB)${hoursOut ? `, hours -> ${hoursOut}` : ''}${timezonesOut ? `, zones -> ${timezonesOut}` : ''} in ${seconds.toFixed(2)} s`,
   );
-  return { polls: plan.polls.length, stores: plan.polls.storeIds.length, bytes: counter.bytes };
+  return { polls: plan.polls.length, stores: plan.polls.storeIds.length, bytes };
 }
 
 function iso(micros: number): string {

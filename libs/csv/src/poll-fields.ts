@@ -64,21 +64,24 @@ function sameAscii(buffer: Buffer, start: number, expected: Uint8Array): boolean
 
 /**
  * Gives each distinct string (trimmed as String#trim does) one code, looking byte ranges up in an
- * open-addressing table keyed by an FNV-1a hash, so a known id costs no string at all. Known
- * contents live in one byte pool, so a lookup compares against contiguous memory. Strings that
- * arrive as text (quoted with doubled quotes, or with non-ASCII edges) go through a Map, and the byte
- * table aliases to the same code, so every path agrees on one code per id.
+ * open-addressing table keyed by an FNV-1a hash, so a known id costs no string at all. Strings that
+ * arrive as text (quoted with doubled quotes, or with non-ASCII edges) go through a Map, and the
+ * byte table aliases to the same code, so every path agrees on one code per id.
+ *
+ * Each slot holds everything a lookup needs (hash, the entry's place and length in the byte pool,
+ * its code) in 16 adjacent bytes, so a hit costs two cache lines: the slot and the bytes. With the
+ * hash, offsets and codes in separate arrays a lookup touched five, which was free while the table
+ * fitted in the CPU caches (14 k stores) and made interning the largest super-linear cost of the
+ * CSV command at 141 k stores, where the table no longer does (docs/scaling.md).
  */
 export class ByteStringInterner {
   /** `strings[code]`: distinct, the dictionary of a DictionaryColumn. */
   readonly strings: string[] = [];
   private readonly codeByText = new Map<string, number>();
-  private slots = new Int32Array(1 << 15).fill(-1);
-  private hashes = new Int32Array(1024);
-  private codes = new Int32Array(1024);
-  /** Byte entry e's bytes are `pool[offsets[e] .. offsets[e + 1])`; it stands for `codes[e]`. */
-  private offsets = new Int32Array(1025);
+  /** SLOT_INTS ints per slot: hash, pool offset, byte length, code; an empty slot has length -1. */
+  private slots = emptySlots(1 << 15);
   private pool = new Uint8Array(1 << 16);
+  private poolUsed = 0;
   private entries = 0;
 
   isEmpty(code: number): boolean {
@@ -106,19 +109,19 @@ export class ByteStringInterner {
     let hash = 0x811c9dc5 | 0;
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ buffer[i], 0x01000193);
     // Locals, not fields, inside the loop: V8 does not hoist the loads by itself here (~20 % faster).
-    const { slots, hashes, offsets, pool } = this;
-    const mask = slots.length - 1;
-    let slot = hash & mask;
+    const { slots, pool } = this;
+    const mask = slots.length / SLOT_INTS - 1;
+    let slot = (hash & mask) * SLOT_INTS;
     for (;;) {
-      const entry = slots[slot];
-      if (entry < 0) break;
-      if (hashes[entry] === hash && offsets[entry + 1] - offsets[entry] === length) {
-        const offset = offsets[entry];
+      const slotLength = slots[slot + 2];
+      if (slotLength < 0) break;
+      if (slots[slot] === hash && slotLength === length) {
+        const offset = slots[slot + 1];
         let i = 0;
         while (i < length && pool[offset + i] === buffer[start + i]) i++;
-        if (i === length) return this.codes[entry];
+        if (i === length) return slots[slot + 3];
       }
-      slot = (slot + 1) & mask;
+      slot = (slot + SLOT_INTS) & (slots.length - 1);
     }
     const code = this.codeOfText(buffer.toString('utf8', start, end));
     this.addBytes(buffer, start, end, hash, slot, code);
@@ -126,31 +129,37 @@ export class ByteStringInterner {
   }
 
   private addBytes(buffer: Buffer, start: number, end: number, hash: number, slot: number, code: number): void {
-    const entry = this.entries++;
-    if (entry + 2 > this.hashes.length) {
-      this.hashes = grown(this.hashes, this.hashes.length * 2);
-      this.codes = grown(this.codes, this.codes.length * 2);
-      this.offsets = grown(this.offsets, this.offsets.length * 2);
-    }
-    const offset = this.offsets[entry];
+    const offset = this.poolUsed;
     if (offset + end - start > this.pool.length) this.pool = grown(this.pool, Math.max(this.pool.length * 2, offset + end - start));
     this.pool.set(buffer.subarray(start, end), offset);
-    this.offsets[entry + 1] = offset + end - start;
-    this.hashes[entry] = hash;
-    this.codes[entry] = code;
-    this.slots[slot] = entry;
-    if (this.entries * 2 > this.slots.length) this.rehash();
+    this.poolUsed = offset + end - start;
+    this.slots[slot] = hash;
+    this.slots[slot + 1] = offset;
+    this.slots[slot + 2] = end - start;
+    this.slots[slot + 3] = code;
+    if (++this.entries * 2 > this.slots.length / SLOT_INTS) this.rehash();
   }
 
   private rehash(): void {
-    this.slots = new Int32Array(this.slots.length * 2).fill(-1);
-    const mask = this.slots.length - 1;
-    for (let entry = 0; entry < this.entries; entry++) {
-      let slot = this.hashes[entry] & mask;
-      while (this.slots[slot] >= 0) slot = (slot + 1) & mask;
-      this.slots[slot] = entry;
+    const old = this.slots;
+    const slots = emptySlots((old.length / SLOT_INTS) * 2);
+    const mask = slots.length / SLOT_INTS - 1;
+    for (let from = 0; from < old.length; from += SLOT_INTS) {
+      if (old[from + 2] < 0) continue;
+      let to = (old[from] & mask) * SLOT_INTS;
+      while (slots[to + 2] >= 0) to = (to + SLOT_INTS) & (slots.length - 1);
+      slots.set(old.subarray(from, from + SLOT_INTS), to);
     }
+    this.slots = slots;
   }
+}
+
+const SLOT_INTS = 4;
+
+function emptySlots(count: number): Int32Array {
+  const slots = new Int32Array(count * SLOT_INTS);
+  for (let slot = 2; slot < slots.length; slot += SLOT_INTS) slots[slot] = -1;
+  return slots;
 }
 
 function grown<T extends Int32Array | Uint8Array>(array: T, size: number): T {

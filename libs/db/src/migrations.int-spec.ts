@@ -4,7 +4,7 @@ import { databaseUrlFromEnv, dataSourceOptionsFromUrl } from './data-source-opti
 import { migrateDown, migrateUp } from './migrate';
 import { createTempDatabase, type TempDatabase } from '../../../test/support/temp-database';
 
-const TABLES = ['api_keys', 'business_hours', 'report_idempotency_keys', 'reports', 'store_status', 'store_timezones'];
+const TABLES = ['api_keys', 'business_hours', 'polled_stores', 'report_idempotency_keys', 'reports', 'store_status', 'store_timezones'];
 
 async function userTables(dataSource: DataSource): Promise<string[]> {
   const rows: { table_name: string }[] = await dataSource.query(
@@ -34,6 +34,8 @@ describe('migrations', () => {
       'CreateReports1795800000001',
       'AddReportWarnings1795800000002',
       'ReportLifecycle1795800000010',
+      'PartitionStoreStatus1795800000020',
+      'IndexStoreHoursAndZones1795800000030',
       'ApiKeys1795800000040',
     ]);
     expect(await userTables(dataSource)).toEqual(TABLES);
@@ -44,7 +46,12 @@ describe('migrations', () => {
   });
 
   it.each([
-    ['an unknown poll status', `INSERT INTO store_status (store_id, status, timestamp_utc) VALUES ('s', 'paused', now())`, 'store_status_status_known'],
+    [
+      'an unknown poll status',
+      `CREATE TABLE IF NOT EXISTS store_status_w20230116 PARTITION OF store_status FOR VALUES FROM ('2023-01-16Z') TO ('2023-01-23Z');
+       INSERT INTO store_status (store_id, status, timestamp_utc) VALUES ('s', 'paused', '2023-01-17Z')`,
+      'store_status_status_known',
+    ],
     ['a day of week outside 0–6', `INSERT INTO business_hours (store_id, day_of_week, start_time_local, end_time_local) VALUES ('s', 7, '09:00', '17:00')`, 'business_hours_day_of_week_range'],
     ['a report id that is not 32 lowercase hex characters', `INSERT INTO reports (id, method) VALUES ('ABC', 'hourly')`, 'reports_id_hex'],
     ['an unknown report status', `INSERT INTO reports (id, status) VALUES ('${'a'.repeat(32)}', 'done')`, 'reports_status_known'],
@@ -74,6 +81,11 @@ describe('migrations', () => {
     expect(await userTables(dataSource)).toEqual(TABLES.filter((table) => table !== 'api_keys'));
     const [{ owners }] = await dataSource.query(`SELECT count(*)::int AS owners FROM information_schema.columns WHERE table_name = 'reports' AND column_name = 'owner'`);
     expect(owners).toBe(0);
+    const storeIndexes = `SELECT count(*)::int AS count FROM pg_indexes WHERE indexname IN ('business_hours_store_id_idx', 'store_timezones_store_id_idx')`;
+    expect((await dataSource.query(storeIndexes))[0].count).toBe(2);
+    expect(await migrateDown(dataSource)).toEqual(['IndexStoreHoursAndZones1795800000030']);
+    expect((await dataSource.query(storeIndexes))[0].count).toBe(0);
+    expect(await migrateDown(dataSource)).toEqual(['PartitionStoreStatus1795800000020']);
     expect(await migrateDown(dataSource)).toEqual(['ReportLifecycle1795800000010']);
     // The old schema has no cancelled state: such a report reads as failed, saying why.
     expect(await dataSource.query(`SELECT status, error FROM reports WHERE id = $1`, [cancelled])).toEqual([{ status: 'failed', error: 'the report was cancelled' }]);
@@ -86,7 +98,7 @@ describe('migrations', () => {
     expect(await migrateDown(dataSource, 'all')).toEqual(['CreateInputTables1795800000000']);
     expect(await userTables(dataSource)).toEqual([]);
     expect(await migrateDown(dataSource, 'all')).toEqual([]);
-    expect(await migrateUp(dataSource)).toHaveLength(5);
+    expect(await migrateUp(dataSource)).toHaveLength(7);
     expect(await userTables(dataSource)).toEqual(TABLES);
   });
 });

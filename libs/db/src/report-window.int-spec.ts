@@ -5,9 +5,8 @@ import { MICROS_PER_DAY, parseLocalTime, parseTimestampUtc } from '@store-uptime
 import { databaseUrlFromEnv, dataSourceOptionsFromUrl } from './data-source-options';
 import { migrateUp } from './migrate';
 import { loadReportWindow, type ReportWindow } from './report-window';
+import { insertPolls, type PollRow as Poll } from '../../../test/support/insert-polls';
 import { createTempDatabase, type TempDatabase } from '../../../test/support/temp-database';
-
-type Poll = [storeId: string, status: 'active' | 'inactive', timestamp: string];
 
 /** Polls as `store|status|timestamp` strings, sorted, so expectations read like the data. */
 function pollRows(window: ReportWindow): string[] {
@@ -37,10 +36,8 @@ describe('loadReportWindow', () => {
   });
 
   async function replacePolls(polls: Poll[]): Promise<void> {
-    await dataSource.query('TRUNCATE store_status');
-    for (const [store, status, time] of polls) {
-      await dataSource.query(`INSERT INTO store_status (store_id, status, timestamp_utc) VALUES ($1, $2, $3)`, [store, status, time]);
-    }
+    await dataSource.query('TRUNCATE store_status, polled_stores');
+    await insertPolls(dataSource, polls);
   }
 
   it('returns no polls and no now for an empty database', async () => {

@@ -103,13 +103,16 @@ function timestampLiteral(micros: number): string {
  * timestamps of the store's window polls split by status, and its carry-in poll (NULL when the
  * store has none of these).
  *
- * The store list comes from a "skip scan": a recursive CTE that jumps from one store id to the
- * next through the primary key (one index descent per store), because PostgreSQL 15 has no
- * native skip scan and `SELECT DISTINCT store_id` would read every poll ever stored. For each
- * store, two index-only range scans of the same key: the polls inside `[now − 7 d, now]`, and the
- * latest poll before the window (the carry-in; at equal timestamps `inactive` counts as the later
- * one, spec "Which polls count"). So the work is a few descents per store plus the window's own
- * rows, however long the history, and the heap is never visited (INCLUDE (status)).
+ * The stores are those of `polled_stores` whose first poll is at or before `now` (the spec's
+ * reported stores; ingest keeps that list, see PolledStoreEntity): one scan of a small table,
+ * whereas finding the distinct stores of store_status itself costs an index descent per store in
+ * every weekly partition, so it would grow with the history. For each store, two index-only range
+ * scans of the primary key: the polls inside `[now − 7 d, now]`, and the latest poll before the
+ * window (the carry-in; at equal timestamps `inactive` counts as the later one, spec "Which polls
+ * count"). The bounds are literals, so the planner prunes the window scan to the (at most two)
+ * weeks it overlaps and the carry-in scan to the weeks before it, which it reads newest first and
+ * stops in the first that has a poll of the store. So the work is a few descents per store plus
+ * the window's own rows, however long the history, and the heap is never visited (INCLUDE (status)).
  *
  * One row per store with arrays, rather than one row per poll, because sending the store id and
  * status with every poll made PostgreSQL's output (and our decoding) the larger part of the read:
@@ -119,14 +122,8 @@ export function reportWindowPollsSql(nowUs: number): string {
   const start = timestampLiteral(nowUs - REPORT_WINDOW_US);
   const end = timestampLiteral(nowUs);
   return `
-    WITH RECURSIVE stores(store_id) AS (
-      (SELECT store_id FROM store_status ORDER BY store_id LIMIT 1)
-      UNION ALL
-      SELECT (SELECT p.store_id FROM store_status p WHERE p.store_id > s.store_id ORDER BY p.store_id LIMIT 1)
-        FROM stores s WHERE s.store_id IS NOT NULL
-    )
     SELECT s.store_id, w.active_times, w.inactive_times, carry.is_active, carry.timestamp_utc
-      FROM stores s
+      FROM polled_stores s
      CROSS JOIN LATERAL (
        SELECT array_agg(p.timestamp_utc) FILTER (WHERE p.status = 'active') AS active_times,
               array_agg(p.timestamp_utc) FILTER (WHERE p.status = 'inactive') AS inactive_times
@@ -140,7 +137,8 @@ export function reportWindowPollsSql(nowUs: number): string {
         ORDER BY p.timestamp_utc DESC, (p.status = 'inactive') DESC
         LIMIT 1
      ) carry ON true
-     WHERE s.store_id IS NOT NULL`;
+     WHERE s.first_poll_utc <= ${end}
+     ORDER BY s.store_id`;
 }
 
 /** Store ids become dictionary codes (the engine groups by them); the dictionary is shared with hours and zones. */

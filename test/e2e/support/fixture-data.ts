@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { readHoursFile, readPollsFile, readTimezonesFile } from '@store-uptime/csv';
 import { formatInstant } from '@store-uptime/uptime';
+import { insertPolls } from '../../support/insert-polls';
 import { oracleReportCsv, rowsByHeader, type OracleMethod } from '../../support/uptime-oracle';
 
 /**
@@ -32,13 +33,14 @@ function localTime(micros: number): string {
 /** Loads the fixture into a migrated database (a handful of array INSERTs; ingest is libs/db's job). */
 export async function loadFixture(databaseUrl: string): Promise<void> {
   const { polls, hours, timezones } = await readFixture();
+  const pool = new Pool({ connectionString: databaseUrl, max: 1 });
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query(
-      `INSERT INTO store_status (store_id, status, timestamp_utc)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])`,
-      [Array.from(polls.store_id), Array.from(polls.is_active, (a) => (a ? 'active' : 'inactive')), Array.from(polls.timestamp_us, formatInstant)],
+    const storeIds = Array.from(polls.store_id);
+    await insertPolls(
+      pool,
+      storeIds.map((id, i) => [id, polls.is_active[i] ? 'active' : 'inactive', formatInstant(polls.timestamp_us[i])]),
     );
     await client.query(
       `INSERT INTO business_hours (store_id, day_of_week, start_time_local, end_time_local)
@@ -51,6 +53,7 @@ export async function loadFixture(databaseUrl: string): Promise<void> {
     );
   } finally {
     await client.end();
+    await pool.end();
   }
 }
 

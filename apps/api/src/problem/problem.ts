@@ -29,6 +29,7 @@ export const ProblemType = {
   reportExpired: `${PROBLEM_TYPE_PREFIX}report-expired`,
   reportFinished: `${PROBLEM_TYPE_PREFIX}report-finished`,
   idempotencyKeyReused: `${PROBLEM_TYPE_PREFIX}idempotency-key-reused`,
+  storeNotFound: `${PROBLEM_TYPE_PREFIX}store-not-found`,
   dependencyUnavailable: `${PROBLEM_TYPE_PREFIX}dependency-unavailable`,
   unauthenticated: `${PROBLEM_TYPE_PREFIX}unauthenticated`,
   forbidden: `${PROBLEM_TYPE_PREFIX}insufficient-scope`,
@@ -77,6 +78,12 @@ export function reportExpired(id: string): ProblemException {
     'Report expired',
     `Report ${id} is older than the retention period and its CSV was deleted; trigger a new report.`,
   );
+}
+
+/** The report with this `now` would not list the store: it has no poll at or before `now` (or none at all). */
+export function storeNotFound(id: string, nowIso: string | null): ProblemException {
+  const detail = nowIso === null ? `There is no store ${id}: the database holds no polls.` : `There is no store ${id} with a poll at or before ${nowIso}.`;
+  return new ProblemException(HttpStatus.NOT_FOUND, ProblemType.storeNotFound, 'Store not found', detail);
 }
 
 /**

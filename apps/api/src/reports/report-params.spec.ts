@@ -121,6 +121,15 @@ describe('parseListQuery', () => {
     ]);
   });
 
+  it.each([
+    ['not base64 JSON', 'xyz'],
+    ['without an id', Buffer.from(JSON.stringify({ c: '2026-12-02T14:00:00.123456Z' })).toString('base64url')],
+    ['in year 0000', encodeListCursor({ createdAt: '0000-01-01T00:00:00.000000Z', id: ID })],
+    ['with milliseconds only', encodeListCursor({ createdAt: '2026-12-02T14:00:00.123Z', id: ID })],
+  ])('refuses a cursor %s', (_label, cursor) => {
+    expect(errorPaths(() => parseListQuery({ cursor }))).toEqual(['cursor']);
+  });
+
   it.each([['0'], ['1.5'], ['x']])('refuses limit %p', (limit) => {
     expect(errorPaths(() => parseListQuery({ limit }))).toEqual(['limit']);
   });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ReportStatus, type ReportListFilter, type ReportListPosition } from '@store-uptime/db';
 import { isReportId, REPORT_ID_PATTERN } from '@store-uptime/queue';
 import { DEFAULT_UPTIME_METHOD, UPTIME_METHODS, type UptimeMethod } from '@store-uptime/uptime';
-import { invalidReportId, invalidRequest } from '../problem/problem';
+import { invalidReportId, invalidRequest, type ProblemException } from '../problem/problem';
 
 /**
  * Request shapes, validated with zod (the project's one validation library; the same schemas feed
@@ -12,15 +12,15 @@ import { invalidReportId, invalidRequest } from '../problem/problem';
 
 export const reportIdSchema = z.string().regex(REPORT_ID_PATTERN);
 
+/** A report's `now` as given by a client (POST /reports, GET /stores/{id}/…): an instant with its zone. */
+export const asOfSchema = z.iso.datetime({ offset: true });
+export const AS_OF_DESCRIPTION = 'The report\'s "now" as an ISO-8601 instant with Z or an offset; default: the latest poll.';
+export const methodSchema = z.enum(UPTIME_METHODS);
+export const METHOD_DESCRIPTION = `${UPTIME_METHODS.join(' or ')}, default ${DEFAULT_UPTIME_METHOD}; see docs/uptime-spec.md.`;
+
 export const triggerBodySchema = z.strictObject({
-  as_of: z.iso
-    .datetime({ offset: true })
-    .nullish()
-    .describe('The report\'s "now" as an ISO-8601 instant with Z or an offset; default: the latest poll.'),
-  method: z
-    .enum(UPTIME_METHODS)
-    .optional()
-    .describe(`${UPTIME_METHODS.join(' or ')}, default ${DEFAULT_UPTIME_METHOD}; see docs/uptime-spec.md.`),
+  as_of: asOfSchema.nullish().describe(AS_OF_DESCRIPTION),
+  method: methodSchema.optional().describe(METHOD_DESCRIPTION),
 });
 
 /** POST /get_report's body; the id's form is checked by parseReportId, which answers its own 400. */
@@ -37,17 +37,25 @@ export interface TriggerParams {
 export function parseTriggerBody(body: unknown): TriggerParams {
   // No body (or an empty one) means every default.
   const parsed = triggerBodySchema.safeParse(body ?? {});
-  if (!parsed.success) {
-    const errors = parsed.error.issues.map((issue) => ({
-      path: issue.path.join('.') || '(body)',
-      message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
-    }));
-    throw invalidRequest(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
-  }
-  const asOf = parsed.data.as_of ? new Date(parsed.data.as_of) : null;
+  if (!parsed.success) throw invalidFields(parsed.error, '(body)');
+  return { asOf: asOfInstant(parsed.data.as_of), method: parsed.data.method ?? DEFAULT_UPTIME_METHOD };
+}
+
+/** A 400 listing every bad field of a request (`root` names the whole, e.g. `(body)`). */
+export function invalidFields(error: z.ZodError, root: string): ProblemException {
+  const errors = error.issues.map((issue) => ({
+    path: issue.path.join('.') || root,
+    message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
+  }));
+  return invalidRequest(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+}
+
+/** An as_of that passed asOfSchema as a Date; null when absent. */
+export function asOfInstant(asOf: string | null | undefined): Date | null {
+  const instant = asOf ? new Date(asOf) : null;
   // zod checks the form; this catches calendar nonsense the form allows (e.g. 2023-02-30).
-  if (asOf && Number.isNaN(asOf.getTime())) throw invalidRequest('as_of: not a real instant', [{ path: 'as_of', message: 'not a real instant' }]);
-  return { asOf, method: parsed.data.method ?? DEFAULT_UPTIME_METHOD };
+  if (instant && Number.isNaN(instant.getTime())) throw invalidRequest('as_of: not a real instant', [{ path: 'as_of', message: 'not a real instant' }]);
+  return instant;
 }
 
 export function parseReportId(value: unknown): string {
@@ -95,7 +103,8 @@ export function encodeListCursor(position: ReportListPosition): string {
 function decodeListCursor(cursor: string): ReportListPosition | null {
   try {
     const parsed = listCursorSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    return parsed.success ? { createdAt: parsed.data.c, id: parsed.data.i } : null;
+    // Year 0000 is valid ISO but not a PostgreSQL date; no report is that old anyway.
+    return parsed.success && !parsed.data.c.startsWith('0000') ? { createdAt: parsed.data.c, id: parsed.data.i } : null;
   } catch {
     return null;
   }

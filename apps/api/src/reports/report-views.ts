@@ -63,32 +63,32 @@ const statusEnum = z.enum(ReportStatus);
 const links = z.object({ self: z.string(), download: z.string() });
 
 const reportDetails = z.object({
-    id: reportIdSchema,
-    status: statusEnum,
-    progress: z.number().min(0).max(1),
-    parameters: z.object({ as_of: isoInstant.nullable(), method: z.enum(UPTIME_METHODS) }),
-    counts: z.object({
-      stores: z.number().int().nullable().describe('Stores in the report (null until complete).'),
-      polls_after_now: z
-        .number()
-        .int()
-        .nullable()
-        .describe('Polls later than now_used in the report\'s week, left out of it (null until complete).'),
-    }),
-    now_used: isoInstant.nullable(),
-    warnings: z
-      .array(z.object({ code: z.enum(REPORT_WARNING_CODES), count: z.number().int().min(0) }))
-      .describe(
-        'What the numbers alone do not say; the report is complete and correct all the same. no_polls: no poll at or before now in the week, so no store (count 0); ' +
-          'stores_without_zone / invalid_zone: stores computed in America/Chicago because their zone is missing / not an IANA name (count: stores).',
-      ),
-    error: z.string().nullable(),
-    attempts: z.number().int(),
-    created_at: isoInstant,
-    started_at: isoInstant.nullable(),
-    finished_at: isoInstant.nullable(),
-    links,
-  });
+  id: reportIdSchema,
+  status: statusEnum,
+  progress: z.number().min(0).max(1),
+  parameters: z.object({ as_of: isoInstant.nullable(), method: z.enum(UPTIME_METHODS) }),
+  counts: z.object({
+    stores: z.number().int().nullable().describe('Stores in the report (null until complete).'),
+    polls_after_now: z
+      .number()
+      .int()
+      .nullable()
+      .describe('Polls later than now_used in the report\'s week, left out of it (null until complete).'),
+  }),
+  now_used: isoInstant.nullable(),
+  warnings: z
+    .array(z.object({ code: z.enum(REPORT_WARNING_CODES), count: z.number().int().min(0) }))
+    .describe(
+      'What the numbers alone do not say; the report is complete and correct all the same. no_polls: no poll at or before now in the week, so no store (count 0); ' +
+        'stores_without_zone / invalid_zone: stores computed in America/Chicago because their zone is missing / not an IANA name (count: stores).',
+    ),
+  error: z.string().nullable(),
+  attempts: z.number().int(),
+  created_at: isoInstant,
+  started_at: isoInstant.nullable(),
+  finished_at: isoInstant.nullable(),
+  links,
+});
 
 const schemas = {
   triggerBody: triggerBodySchema,

@@ -6,7 +6,8 @@ export type PollStatus = (typeof PollStatus)[keyof typeof PollStatus];
 
 /**
  * One poll of one store. Append-only history that grows every hour, so every read of it must be
- * bounded by an index (see report-window.ts).
+ * bounded by an index (see report-window.ts). Partitioned by week of `timestamp_utc`
+ * (poll-partitions.ts); TypeORM cannot express that either, the migrations are the source of truth.
  *
  * The surrogate `id` exists because exact duplicate polls are data (they both count in an hourly
  * majority, docs/uptime-spec.md) and so cannot be rejected by a natural key.

@@ -27,6 +27,8 @@ export async function dropKeysAndIndexes(client: PoolClient, table: string): Pro
   for (const { name } of indexes.rows) await client.query(`DROP INDEX ${name}`);
   return [
     ...constraints.rows.map(({ name, definition }) => `ALTER TABLE ${table} ADD CONSTRAINT "${name}" ${definition}`),
-    ...indexes.rows.map(({ definition }) => definition),
+    // The definition of a partitioned table's index says `ON ONLY` (the parent alone); rebuilt
+    // without it, it is built on every partition too.
+    ...indexes.rows.map(({ definition }) => definition.replace(/ ON ONLY /, ' ON ')),
   ];
 }

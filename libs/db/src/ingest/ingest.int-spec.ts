@@ -120,10 +120,24 @@ describe('ingestFiles', () => {
     const indexes: { indexdef: string }[] = await db.dataSource.query(
       `SELECT indexdef FROM pg_indexes WHERE tablename = 'store_status' ORDER BY indexname`,
     );
-    expect(indexes.map((index) => index.indexdef.replace(/ ON public\./, ' ON '))).toEqual([
-      'CREATE UNIQUE INDEX store_status_pkey ON store_status USING btree (store_id, timestamp_utc, id) INCLUDE (status)',
-      'CREATE INDEX store_status_timestamp_idx ON store_status USING btree (timestamp_utc)',
+    expect(indexes.map((index) => index.indexdef.replace(/ public\./, ' '))).toEqual([
+      // Partitioned: the parent's index definitions say ONLY; each partition has its own copy.
+      'CREATE UNIQUE INDEX store_status_pkey ON ONLY store_status USING btree (store_id, timestamp_utc, id) INCLUDE (status)',
+      'CREATE INDEX store_status_timestamp_idx ON ONLY store_status USING btree (timestamp_utc)',
     ]);
+    const partitions: { name: string; from: Date; indexes: number }[] = await db.dataSource.query(
+      `SELECT c.relname AS name, min(p.timestamp_utc) AS from,
+              (SELECT count(*) FROM pg_index i WHERE i.indrelid = c.oid AND i.indisvalid)::int AS indexes
+         FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid LEFT JOIN store_status p ON p.tableoid = c.oid
+        WHERE h.inhparent = 'store_status'::regclass GROUP BY c.oid, c.relname ORDER BY c.relname`,
+    );
+    // No week of the replaced 2023 data is left, every partition has both indexes, and the week
+    // after the newest poll is made ahead (empty).
+    expect(partitions.map((partition) => partition.name.slice(0, 18))).toEqual(partitions.map(() => 'store_status_w2024'));
+    expect(partitions.every((partition) => partition.indexes === 2)).toBe(true);
+    expect(partitions[partitions.length - 1].from).toBeNull();
+    const [{ stores }] = await db.dataSource.query(`SELECT count(DISTINCT store_id)::int AS stores FROM store_status`);
+    expect(await count('polled_stores')).toBe(stores);
     // Hours and zones were not named, so they were left alone.
     expect(await count('business_hours')).toBe(3116 + 2737);
   });

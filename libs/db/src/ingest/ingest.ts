@@ -8,10 +8,25 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { format } from 'fast-csv';
 import { type CsvBatch, InputFileError, readCsvBatches, resolveHeader } from '@store-uptime/csv';
 import { type PgSource, withPgClient } from '../pg-source';
+import {
+  ensurePollPartitions,
+  listPollPartitions,
+  POLLED_STORES_TABLE_NAME,
+  POLLS_TABLE_NAME,
+  WEEK_ORIGIN_SQL,
+  WEEK_US,
+} from '../poll-partitions';
 import { BinaryCopyWriter } from './binary-copy-writer';
 import { dropKeysAndIndexes } from './bulk-load';
 import { uncompressedSize } from './input-size';
-import { INPUT_TABLE_ORDER, INPUT_TABLES, IngestSkipReason, type InputKind, type InputTable } from './input-tables';
+import {
+  INPUT_TABLE_ORDER,
+  INPUT_TABLES,
+  IngestSkipReason,
+  type InputKind,
+  type InputTable,
+  tablesWrittenInLockOrder,
+} from './input-tables';
 
 /**
  * `npm run ingest` as a library (apps/cli/src/ingest.ts is the command): CSV files → the input
@@ -29,6 +44,13 @@ import { INPUT_TABLE_ORDER, INPUT_TABLES, IngestSkipReason, type InputKind, type
  *   read's index-only scans need no VACUUM first. The table is locked ACCESS EXCLUSIVE until
  *   commit: a concurrent report waits, then sees the new data, never half (report-window.ts
  *   locks before taking its snapshot).
+ *
+ * Polls (store_status, partitioned by week: poll-partitions.ts) go through a temporary staging
+ * table first: the weeks a file holds are known only once it is read, and each needs its partition
+ * before its rows can be inserted. From the staging table one INSERT fills the partitions and one
+ * upsert the store list (polled_stores). In bulk mode every old partition is dropped instead of
+ * truncated, so a replaced history leaves no empty weeks behind; FREEZE does not apply to a
+ * partitioned table, the VACUUM after the commit sets the visibility map instead.
  */
 
 export type LoadMode = 'append' | 'bulk';
@@ -119,8 +141,8 @@ export async function ingestFiles(source: PgSource, files: IngestFiles, options:
       const results = await withPgClient(source, async (client) => {
         const loaded = await loadInTransaction(client, inputs, options, rejects);
         committed = true;
-        warnings.push(...(await vacuumAnalyze(client, loaded.map((file) => file.table))));
-        return loaded;
+        warnings.push(...(await vacuumAnalyze(client, loaded.flatMap((file) => file.written))));
+        return loaded.map((file) => file.result);
       });
       await rejects?.close().catch((error: Error) => warnings.push(`the rejects file may be incomplete: ${error.message}`));
       return { ...summarise(results), warnings };
@@ -164,12 +186,18 @@ async function openInputs(files: IngestFiles): Promise<OpenInput[]> {
   }
 }
 
+/** A file's result, and the tables (or partitions) its load wrote, for VACUUM after the commit. */
+interface LoadedTable {
+  result: FileIngestResult;
+  written: string[];
+}
+
 async function loadInTransaction(
   client: PoolClient,
   inputs: OpenInput[],
   options: IngestOptions,
   rejects: RejectsWriter | null,
-): Promise<FileIngestResult[]> {
+): Promise<LoadedTable[]> {
   await client.query('BEGIN');
   try {
     // Index builds after a bulk load sort the whole table; the default 64 MB spills to disk.
@@ -177,14 +205,14 @@ async function loadInTransaction(
     const tables = [...new Set(inputs.map((input) => input.spec.table))];
     // First a lock that only ingests take (it lets reports read on): one ingest at a time per
     // table, so "the table is empty" below stays true until we commit.
-    await client.query(`LOCK TABLE ${tables.join(', ')} IN SHARE ROW EXCLUSIVE MODE`);
+    await client.query(`LOCK TABLE ${tablesWrittenInLockOrder(tables).join(', ')} IN SHARE ROW EXCLUSIVE MODE`);
     const modes = new Map<string, LoadMode>();
     for (const table of tables) modes.set(table, options.replace || (await isEmpty(client, table)) ? 'bulk' : 'append');
     const bulkTables = tables.filter((table) => modes.get(table) === 'bulk');
     // All exclusive locks at once and in canonical order (see INPUT_TABLE_ORDER): no deadlock with
     // the window loader, which takes its shared locks in the same order.
-    if (bulkTables.length > 0) await client.query(`LOCK TABLE ${bulkTables.join(', ')} IN ACCESS EXCLUSIVE MODE`);
-    const results: FileIngestResult[] = [];
+    if (bulkTables.length > 0) await client.query(`LOCK TABLE ${tablesWrittenInLockOrder(bulkTables).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+    const results: LoadedTable[] = [];
     for (const input of inputs) {
       const mode = modes.get(input.spec.table)!;
       results.push(await loadTable(client, input, mode, options, rejects));
@@ -226,7 +254,7 @@ async function loadTable(
   mode: LoadMode,
   options: IngestOptions,
   rejects: RejectsWriter | null,
-): Promise<FileIngestResult> {
+): Promise<LoadedTable> {
   const { spec, path } = input;
   const result: FileIngestResult = {
     kind: spec.kind,
@@ -240,20 +268,60 @@ async function loadTable(
     firstSkips: [],
     seconds: { copy: 0, rebuild: 0 },
   };
+  const polls = spec.table === POLLS_TABLE_NAME;
   let rebuild: string[] = [];
   if (mode === 'bulk') {
-    await client.query(`TRUNCATE ${spec.table}`);
+    if (polls) {
+      for (const partition of await listPollPartitions(client)) await client.query(`DROP TABLE "${partition.name}"`);
+      await client.query(`TRUNCATE ${POLLED_STORES_TABLE_NAME}`);
+    } else {
+      await client.query(`TRUNCATE ${spec.table}`);
+    }
     rebuild = await dropKeysAndIndexes(client, spec.table);
   }
-  const freeze = mode === 'bulk' ? ', FREEZE' : '';
-  const copy = client.query(copyFrom(`COPY ${spec.table} (${spec.copyColumns.join(', ')}) FROM STDIN (FORMAT binary${freeze})`));
+  if (polls) {
+    await client.query(
+      `CREATE TEMP TABLE ${POLL_STAGING} (store_id text COLLATE "C" NOT NULL, status text NOT NULL, timestamp_utc timestamptz NOT NULL) ON COMMIT DROP`,
+    );
+  }
+  const target = polls ? POLL_STAGING : spec.table;
+  const freeze = mode === 'bulk' && !polls ? ', FREEZE' : '';
+  const copy = client.query(copyFrom(`COPY ${target} (${spec.copyColumns.join(', ')}) FROM STDIN (FORMAT binary${freeze})`));
   const copyStarted = performance.now();
   await pipeline(Readable.from(copyChunks(input, result, options, rejects)), copy);
+  if (polls) await movePollsFromStaging(client);
+  // An appended hour of polls is left to autovacuum (insert-triggered): a VACUUM ANALYZE of its
+  // week's partition (up to a week of the fleet) costs several times the append itself, and until
+  // it runs only the new rows' pages need a heap visit in the window read.
+  const written = polls ? (mode === 'bulk' ? [POLLS_TABLE_NAME, POLLED_STORES_TABLE_NAME] : []) : [spec.table];
   const rebuildStarted = performance.now();
   if (rebuild.length > 0) options.onProgress?.({ kind: spec.kind, path, phase: 'indexing', rowsRead: result.rowsRead, fraction: 1 });
   for (const statement of rebuild) await client.query(statement);
   result.seconds = { copy: (rebuildStarted - copyStarted) / 1000, rebuild: (performance.now() - rebuildStarted) / 1000 };
-  return result;
+  return { result, written };
+}
+
+/** Where a poll file's rows wait for their partitions; temporary (no WAL) and dropped at commit. */
+const POLL_STAGING = 'store_status_staging';
+
+/**
+ * Staged polls → their weekly partitions (made first when missing, plus the week after the newest
+ * poll, so the next hourly append finds its partition made) and the store list.
+ */
+async function movePollsFromStaging(client: PoolClient): Promise<void> {
+  const weeks = await client.query<{ week_us: string }>(
+    `SELECT DISTINCT (extract(epoch FROM date_bin('7 days', timestamp_utc, ${WEEK_ORIGIN_SQL})) * 1000000)::bigint::text AS week_us
+       FROM ${POLL_STAGING}`,
+  );
+  const weekStarts = weeks.rows.map((row) => Number(row.week_us));
+  if (weekStarts.length === 0) return;
+  await ensurePollPartitions(client, [...weekStarts, Math.max(...weekStarts) + WEEK_US]);
+  await client.query(`INSERT INTO ${POLLS_TABLE_NAME} (store_id, status, timestamp_utc) SELECT store_id, status, timestamp_utc FROM ${POLL_STAGING}`);
+  // Only a store's first poll ever moves its row, so an hourly append rewrites no rows here.
+  await client.query(`
+    INSERT INTO ${POLLED_STORES_TABLE_NAME} AS s (store_id, first_poll_utc)
+    SELECT store_id, min(timestamp_utc) FROM ${POLL_STAGING} GROUP BY store_id
+    ON CONFLICT (store_id) DO UPDATE SET first_poll_utc = excluded.first_poll_utc WHERE excluded.first_poll_utc < s.first_poll_utc`);
 }
 
 /** The file's valid rows as binary COPY data, in pieces; counts and reports what it skips on the way. */

@@ -122,5 +122,15 @@ export const INPUT_TABLES: Record<InputKind, InputTable> = {
   timezones: TIMEZONES_TABLE,
 };
 
-/** The input tables' names in INPUT_TABLE_ORDER, for LOCK TABLE. */
-export const INPUT_TABLES_IN_LOCK_ORDER: readonly string[] = INPUT_TABLE_ORDER.map((kind) => INPUT_TABLES[kind].table);
+/**
+ * The input tables' names in INPUT_TABLE_ORDER, for LOCK TABLE, with `polled_stores` (the store
+ * list kept beside store_status, see PolledStoreEntity) right after store_status.
+ */
+export const INPUT_TABLES_IN_LOCK_ORDER: readonly string[] = INPUT_TABLE_ORDER.flatMap((kind) =>
+  kind === 'polls' ? [INPUT_TABLES[kind].table, 'polled_stores'] : [INPUT_TABLES[kind].table],
+);
+
+/** The tables a load of `tables` writes, in lock order: loading polls also writes polled_stores. */
+export function tablesWrittenInLockOrder(tables: readonly string[]): string[] {
+  return INPUT_TABLES_IN_LOCK_ORDER.filter((table) => tables.includes(table) || (table === 'polled_stores' && tables.includes(POLLS_TABLE.table)));
+}

@@ -1,0 +1,170 @@
+/**
+ * `npm run bench:scale`: one report over K× the sample fleet (default 10×: 141 k stores, 17.9 M
+ * polls in the week), end to end through the service with ONE worker computing it unsharded.
+ *
+ *   1. the K× fleet: generated polls plus hours and zones for the added stores
+ *      (bench/full-scale-data.ts, made once and cached);
+ *   2. ingest into a fresh database with `npm run ingest`'s code;
+ *   3. the built API and one worker as separate processes; trigger → Complete for --runs reports
+ *      (after a warm-up one), and the worker process's peak RSS (VmHWM: its compute thread included);
+ *   4. a projection for 100× from these figures, assuming every part grows linearly (which the
+ *      measured 1× → 10× step can confirm: run it with --scale 1 too).
+ * The downloaded CSV's SHA-256 is printed, to compare with `report:csv` on the same files.
+ *
+ *   npm run build && nice npm run bench:scale [-- --scale 10 --runs 2]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Queue } from 'bullmq';
+import { Pool } from 'pg';
+import { localServices } from '@store-uptime/config';
+import { ingestFiles } from '@store-uptime/db';
+import { QUEUES, workerConnection } from '@store-uptime/queue';
+import { createMigratedDatabase } from '../test/support/temp-database';
+import { deleteBucketAndObjects } from '../scripts/faults/namespace';
+import { REPO_ROOT, scaledFleet } from './full-scale-data';
+
+const { values } = parseArgs({ options: { scale: { type: 'string', default: '10' }, runs: { type: 'string', default: '2' } } });
+const scale = Math.max(1, Number(values.scale));
+const runs = Math.max(1, Number(values.runs));
+
+const benchServices = localServices(process.env, 'BENCH_');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const load = () => loadavg()[0].toFixed(1);
+const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20).toLocaleString('en-US')} MB`;
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+function startApp(name: 'api' | 'worker', env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, [join(REPO_ROOT, `dist/apps/${name}/src/main.js`)], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  child.on('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM') process.stderr.write(`${name} exited (${code ?? signal})\n`);
+  });
+  return child;
+}
+
+async function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms`);
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await Promise.race([once(child, 'exit'), sleep(15_000).then(() => child.kill('SIGKILL'))]);
+}
+
+/** Peak resident memory of a process so far (Linux VmHWM), in bytes. */
+function peakRss(pid: number): number {
+  const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmHWM:\s+(\d+) kB/m);
+  return match ? Number(match[1]) * 1024 : NaN;
+}
+
+async function triggerToComplete(api: string): Promise<{ seconds: number; id: string }> {
+  const started = performance.now();
+  const trigger = await fetch(`${api}/trigger_report`, { method: 'POST' });
+  if (trigger.status !== 200) throw new Error(`trigger answered ${trigger.status}: ${await trigger.text()}`);
+  const { report_id: id } = (await trigger.json()) as { report_id: string };
+  for (;;) {
+    const body = (await (await fetch(`${api}/get_report?report_id=${id}`)).json()) as { status: string; error?: string };
+    if (body.status === 'Complete') return { seconds: (performance.now() - started) / 1000, id };
+    if (body.status === 'Failed') throw new Error(`report failed: ${body.error}`);
+    await sleep(50);
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`bench:scale — ${scale}× the sample fleet, one worker, unsharded; ${cpus().length} CPUs, load ${load()}`);
+  const files = scaledFleet(scale);
+  const run = randomBytes(4).toString('hex');
+  const db = await createMigratedDatabase(benchServices.databaseUrl, 'uptime_bench');
+  const prefix = `bench-scale-${run}`;
+  const bucket = `su-bench-${run}`;
+  const children: ChildProcess[] = [];
+  try {
+    const pool = new Pool({ connectionString: db.url, max: 2 });
+    const ingestStarted = performance.now();
+    const ingest = await ingestFiles(pool, files);
+    await pool.end();
+    const loaded = ingest.files.map((file) => `${file.rowsLoaded.toLocaleString('en-US')} ${file.kind}`).join(', ');
+    console.log(`ingest: ${loaded} in ${((performance.now() - ingestStarted) / 1000).toFixed(1)} s  [load ${load()}]`);
+
+    const [apiPort, workerPort] = [await freePort(), await freePort()];
+    const env = {
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: db.url,
+      REDIS_URL: benchServices.redisUrl,
+      REDIS_PREFIX: prefix,
+      S3_ENDPOINT: benchServices.s3.endpoint,
+      S3_REGION: 'us-east-1',
+      S3_BUCKET: bucket,
+      S3_ACCESS_KEY_ID: benchServices.s3.accessKeyId,
+      S3_SECRET_ACCESS_KEY: benchServices.s3.secretAccessKey,
+      S3_FORCE_PATH_STYLE: 'true',
+      PORT: String(apiPort),
+      WORKER_PORT: String(workerPort),
+      TRIGGER_RATE_LIMIT: '0',
+    };
+    const api = startApp('api', env);
+    const worker = startApp('worker', env);
+    children.push(api, worker);
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    await Promise.all([waitReady(`${apiUrl}/health/ready`), waitReady(`http://127.0.0.1:${workerPort}/health/ready`)]);
+    const idleRss = peakRss(worker.pid!);
+
+    const warmUp = await triggerToComplete(apiUrl);
+    console.log(`warm-up report: ${warmUp.seconds.toFixed(2)} s  [load ${load()}]`);
+    const times: number[] = [];
+    let last = warmUp;
+    for (let i = 0; i < runs; i++) {
+      last = await triggerToComplete(apiUrl);
+      times.push(last.seconds);
+      console.log(`report ${i + 1}: trigger → Complete ${last.seconds.toFixed(2)} s  [load ${load()}]`);
+    }
+    const peak = peakRss(worker.pid!);
+    const { url } = (await (await fetch(`${apiUrl}/get_report?report_id=${last.id}`)).json()) as { url: string };
+    const csv = Buffer.from(await (await fetch(url)).arrayBuffer());
+    const stores = csv.toString('latin1').trimEnd().split('\n').length - 1;
+    console.log(`report CSV: ${stores.toLocaleString('en-US')} stores, ${csv.length.toLocaleString('en-US')} bytes, sha256 ${createHash('sha256').update(csv).digest('hex')}`);
+    const typical = median(times);
+    console.log(
+      `one worker, unsharded, ${scale}×: trigger → Complete ${typical.toFixed(2)} s (median of ${runs}); worker peak RSS ${mb(peak)} (idle ${mb(idleRss)})`,
+    );
+    console.log(
+      `projection, if every part stays linear: 100× ≈ ${((typical * 100) / scale).toFixed(0)} s and ≈ ${mb(idleRss + ((peak - idleRss) * 100) / scale)} on one worker`,
+    );
+  } finally {
+    for (const child of children) await stop(child);
+    const queue = new Queue(QUEUES.reports, { connection: workerConnection(benchServices.redisUrl), prefix });
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+    await deleteBucketAndObjects(bucket).catch(() => undefined);
+    await db.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
