@@ -22,9 +22,11 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { Queue } from 'bullmq';
 import { Pool } from 'pg';
 import { localServices } from '@store-uptime/config';
 import { ingestFiles } from '@store-uptime/db';
+import { QUEUES, workerConnection } from '@store-uptime/queue';
 import { createMigratedDatabase } from '../test/support/temp-database';
 import { freePort, startApp, stop, waitReady } from './bench-apps';
 import { fullScalePolls, SAMPLE_HOURS, SAMPLE_TIMEZONES } from './full-scale-data';
@@ -93,6 +95,7 @@ async function main(): Promise<void> {
   const polls = fullScalePolls();
   const database = await createMigratedDatabase(services.databaseUrl, 'uptime_bench');
   const children: ChildProcess[] = [];
+  const redisPrefix = `bench-store-${randomBytes(4).toString('hex')}`;
   try {
     await database.dataSource.destroy();
     const pool = new Pool({ connectionString: database.url });
@@ -114,7 +117,7 @@ async function main(): Promise<void> {
           LOG_LEVEL: values['log-level'],
           DATABASE_URL: database.url,
           REDIS_URL: services.redisUrl,
-          REDIS_PREFIX: `bench-store-${randomBytes(4).toString('hex')}`,
+          REDIS_PREFIX: redisPrefix,
           S3_ENDPOINT: services.s3.endpoint,
           S3_REGION: 'us-east-1',
           // The store routes never touch S3; the API only needs a bucket name to start.
@@ -158,6 +161,10 @@ async function main(): Promise<void> {
     console.log('target: uptime p99 ≤ 30 ms at 200 req/s');
   } finally {
     for (const child of children) await stop(child);
+    // The API registers the reports queue under its prefix (no job is ever added): remove it.
+    const queue = new Queue(QUEUES.reports, { connection: workerConnection(services.redisUrl), prefix: redisPrefix });
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
     await database.drop();
   }
 }

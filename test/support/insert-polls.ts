@@ -1,6 +1,6 @@
 import { ensurePollPartitions, type PgSource, WEEK_ORIGIN_SQL, withPgClient } from '@store-uptime/db';
 
-export type PollRow = [storeId: string, status: 'active' | 'inactive', timestamp: string];
+export type PollRow = readonly [storeId: string, status: string, timestamp: string];
 
 /**
  * Puts polls straight into store_status, as a test's given data, in one transaction: their weekly
