@@ -5,6 +5,7 @@ import { parseLocalTime, parseTimestampUtc } from '@store-uptime/uptime';
 import { databaseUrlFromEnv, dataSourceOptionsFromUrl } from './data-source-options';
 import { migrateUp } from './migrate';
 import { loadStoreWindow, type StoreWindow } from './store-window';
+import { insertPolls } from '../../../test/support/insert-polls';
 import { createTempDatabase, type TempDatabase } from '../../../test/support/temp-database';
 
 type Poll = [storeId: string, status: 'active' | 'inactive', timestamp: string];
@@ -37,12 +38,8 @@ describe('loadStoreWindow', () => {
   });
 
   async function replaceData(polls: Poll[]): Promise<void> {
-    await dataSource.query('TRUNCATE store_status, business_hours, store_timezones');
-    await dataSource.query(`INSERT INTO store_status (store_id, status, timestamp_utc) SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])`, [
-      polls.map((p) => p[0]),
-      polls.map((p) => p[1]),
-      polls.map((p) => p[2]),
-    ]);
+    await dataSource.query('TRUNCATE store_status, polled_stores, business_hours, store_timezones');
+    if (polls.length > 0) await insertPolls(dataSource, polls);
   }
 
   it('has no now and no rows on an empty database', async () => {
