@@ -6,7 +6,9 @@
  *   2. status reads per second with p50/p99 (autocannon, --connections, --seconds) against
  *      GET /get_report?report_id=…, each request for the next of many ids: every report completed
  *      above, and --pending reports queued while the queue is paused (each read is a Redis read
- *      of its own job, not one cached answer); target ≥ 5,000 reads/s with p99 < 20 ms.
+ *      of its own job, not one cached answer); target ≥ 5,000 reads/s with p99 < 20 ms. Every
+ *      request carries an API key (reports:read + reports:write, not admin), so each read also
+ *      verifies the key and checks the report's owner, as a client's would.
  *
  * Runs the built apps as separate processes (`node dist/apps/{api,worker}/src/main.js`, as in
  * production) on this machine's PostgreSQL, Redis and S3, in a database, Redis prefix and bucket of
@@ -22,7 +24,7 @@ import { Queue } from 'bullmq';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { localServices } from '@store-uptime/config';
-import { dataSourceOptionsFromUrl, ingestFiles, migrateUp } from '@store-uptime/db';
+import { ApiKeysRepository, dataSourceOptionsFromUrl, ingestFiles, migrateUp } from '@store-uptime/db';
 import { createTempDatabase } from '../test/support/temp-database';
 import { QUEUES, workerConnection } from '@store-uptime/queue';
 import { deleteBucketAndObjects } from '../scripts/faults/namespace';
@@ -54,13 +56,16 @@ const SERVICES = {
 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The bench's API key (made in main): every request carries it. */
+let authorization: Record<string, string> = {};
+
 async function triggerToComplete(api: string): Promise<{ seconds: number; id: string }> {
   const started = performance.now();
-  const trigger = await fetch(`${api}/trigger_report`, { method: 'POST' });
+  const trigger = await fetch(`${api}/trigger_report`, { method: 'POST', headers: authorization });
   if (trigger.status !== 200) throw new Error(`trigger answered ${trigger.status}: ${await trigger.text()}`);
   const { report_id: id } = (await trigger.json()) as { report_id: string };
   for (;;) {
-    const body = (await (await fetch(`${api}/get_report?report_id=${id}`)).json()) as { status: string; error?: string };
+    const body = (await (await fetch(`${api}/get_report?report_id=${id}`, { headers: authorization })).json()) as { status: string; error?: string };
     if (body.status === 'Complete') return { seconds: (performance.now() - started) / 1000, id };
     if (body.status === 'Failed') throw new Error(`report failed: ${body.error}`);
     // A client polling every 20 ms; the measured time is at most this much late.
@@ -75,6 +80,7 @@ async function statusReads(api: string, ids: string[], label: string): Promise<v
     url: api,
     connections: Number(values.connections),
     duration: Number(values.seconds),
+    headers: authorization,
     requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/get_report?report_id=${ids[next++ % ids.length]}` }) }],
   });
   const ok = result['2xx'];
@@ -82,7 +88,7 @@ async function statusReads(api: string, ids: string[], label: string): Promise<v
   console.log(
     `status reads (${label}, ${ids.length.toLocaleString('en-US')} ids): ${Math.round(result.requests.average).toLocaleString('en-US')} req/s, ` +
       `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms ` +
-      `(${ok.toLocaleString('en-US')} ok, ${errors} errors; ${values.connections} connections, ${values.seconds} s)`,
+      `(${ok.toLocaleString('en-US')} ok, ${errors} errors; ${values.connections} connections, ${values.seconds} s; authenticated, owner checked)`,
   );
 }
 
@@ -97,6 +103,8 @@ async function main(): Promise<void> {
     const dataSource = new DataSource(dataSourceOptionsFromUrl(database.url));
     await dataSource.initialize();
     await migrateUp(dataSource);
+    const { key } = await new ApiKeysRepository(dataSource).create({ name: 'bench', owner: 'bench', scopes: ['reports:read', 'reports:write'] });
+    authorization = { authorization: `Bearer ${key}` };
     await dataSource.destroy();
     const pool = new Pool({ connectionString: database.url });
     let started = performance.now();
@@ -139,7 +147,7 @@ async function main(): Promise<void> {
 
     // The report is real: download it and count its rows.
     const last = runs[runs.length - 1];
-    const { url } = (await (await fetch(`${api}/get_report?report_id=${last.id}`)).json()) as { url: string };
+    const { url } = (await (await fetch(`${api}/get_report?report_id=${last.id}`, { headers: authorization })).json()) as { url: string };
     const csv = await (await fetch(url)).text();
     console.log(`last report: ${csv.trim().split('\n').length - 1} stores, ${csv.length.toLocaleString('en-US')} bytes`);
 
@@ -152,7 +160,7 @@ async function main(): Promise<void> {
     while (pending.length < Number(values.pending)) {
       const batch = await Promise.all(
         Array.from({ length: Math.min(50, Number(values.pending) - pending.length) }, async () => {
-          const answer = await fetch(`${api}/trigger_report`, { method: 'POST' });
+          const answer = await fetch(`${api}/trigger_report`, { method: 'POST', headers: authorization });
           return ((await answer.json()) as { report_id: string }).report_id;
         }),
       );

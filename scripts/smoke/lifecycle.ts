@@ -11,11 +11,14 @@
  *      REPORT_RETENTION_DAYS=0.0005 REPORT_SWEEP_SECONDS=5 npm start      (0.0005 days = 43 s)
  *
  * Every check prints one line; the exit code is 1 when any failed. Options (environment):
- * SMOKE_API_URL, SMOKE_CANCELS (running reports to cancel, default 3), SMOKE_EXPIRE_TIMEOUT_S (180).
+ * SMOKE_API_URL, SMOKE_API_KEY (default: npm start's local admin key, .store-uptime/local-key),
+ * SMOKE_CANCELS (running reports to cancel, default 3), SMOKE_EXPIRE_TIMEOUT_S (180).
  */
 import { randomBytes } from 'node:crypto';
+import { smokeApiKey } from './smoke-key';
 
 const API = (process.env.SMOKE_API_URL ?? 'http://localhost:3000').replace(/\/$/, '');
+const AUTHORIZATION = `Bearer ${smokeApiKey()}`;
 const CANCELS = Number(process.env.SMOKE_CANCELS ?? 3);
 const EXPIRE_TIMEOUT_MS = Number(process.env.SMOKE_EXPIRE_TIMEOUT_S ?? 180) * 1000;
 
@@ -48,7 +51,7 @@ async function call(method: string, path: string, options: { body?: unknown; hea
   const response = await fetch(path.startsWith('http') ? path : `${API}${path}`, {
     method,
     redirect: 'manual',
-    headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
+    headers: { authorization: AUTHORIZATION, ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
     body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
   });
   const text = await response.text();

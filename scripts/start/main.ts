@@ -13,14 +13,14 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { databaseName, describeDatabaseUrl, localServices, maintenanceDatabaseUrl } from '@store-uptime/config';
-import { dataSourceOptionsFromUrl, DEFAULT_POLL_RETENTION_DAYS, describeConnectError, ingestFiles, maintainPolls, migrateUp } from '@store-uptime/db';
+import { apiKeyId, apiKeyMatches, ApiKeysRepository, dataSourceOptionsFromUrl, DEFAULT_POLL_RETENTION_DAYS, describeConnectError, ingestFiles, maintainPolls, migrateUp } from '@store-uptime/db';
 import { SAMPLE_WEEK, withSampleWeekPolls } from '../../apps/cli/src/sample-week';
 import { formatLogLine } from './log-lines';
 import { summarizeReportCsv } from './report-summary';
@@ -33,6 +33,11 @@ const LOCAL_DRAIN_SECONDS = 5;
 const STOP_DEADLINE_MS = 9_000;
 const READY_TIMEOUT_MS = 90_000;
 const REPORT_TIMEOUT_MS = 10 * 60_000;
+/**
+ * The local admin key: made on first start, reused after (gitignored; the only place its plaintext
+ * lives, the database keeps its SHA-256). Made again when the database no longer accepts it.
+ */
+const LOCAL_KEY_FILE = join(REPO_ROOT, '.store-uptime', 'local-key');
 
 /** A failure that is fully described by its message (one line, no stack). */
 class StartError extends Error {}
@@ -125,6 +130,28 @@ async function ensureDatabase(url: string): Promise<{ value: null; note: string 
     return true;
   });
   return { value: null, note: `${describeDatabaseUrl(url)}${created ? ', created' : ', exists'}` };
+}
+
+async function ensureLocalKey(url: string): Promise<{ value: string; note: string }> {
+  const dataSource = new DataSource(dataSourceOptionsFromUrl(url));
+  await dataSource.initialize();
+  try {
+    const keys = new ApiKeysRepository(dataSource);
+    const saved = existsSync(LOCAL_KEY_FILE) ? readFileSync(LOCAL_KEY_FILE, 'utf8').trim() : null;
+    const savedId = saved === null ? null : apiKeyId(saved);
+    if (saved !== null && savedId !== null) {
+      const row = await keys.findByKeyId(savedId);
+      if (row && row.revokedAt === null && apiKeyMatches(saved, row.hash)) {
+        return { value: saved, note: `reusing the local admin key ${savedId} (${relative(process.cwd(), LOCAL_KEY_FILE)})` };
+      }
+    }
+    const { key, record } = await keys.create({ name: 'npm start', owner: 'local', scopes: ['admin'] });
+    mkdirSync(join(REPO_ROOT, '.store-uptime'), { recursive: true });
+    writeFileSync(LOCAL_KEY_FILE, `${key}\n`, { mode: 0o600 });
+    return { value: key, note: `created the local admin key ${record.keyId}, saved to ${relative(process.cwd(), LOCAL_KEY_FILE)}` };
+  } finally {
+    await dataSource.destroy();
+  }
 }
 
 async function migrate(url: string): Promise<{ value: null; note: string }> {
@@ -231,14 +258,15 @@ interface ReportDetails {
   warnings: { code: string; count: number }[];
 }
 
-async function runReport(api: string): Promise<{ value: { id: string; details: ReportDetails; csvPath: string; csv: string }; note: string }> {
-  const accepted = await fetch(`${api}/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+async function runReport(api: string, key: string): Promise<{ value: { id: string; details: ReportDetails; csvPath: string; csv: string }; note: string }> {
+  const authorization = { authorization: `Bearer ${key}` };
+  const accepted = await fetch(`${api}/reports`, { method: 'POST', headers: { 'content-type': 'application/json', ...authorization }, body: '{}' });
   if (accepted.status !== 202) throw new StartError(`POST /reports answered ${accepted.status}: ${await accepted.text()}`);
   const { id } = (await accepted.json()) as { id: string };
   const deadline = Date.now() + REPORT_TIMEOUT_MS;
   let details: ReportDetails;
   for (;;) {
-    details = (await (await fetch(`${api}/reports/${id}`)).json()) as ReportDetails;
+    details = (await (await fetch(`${api}/reports/${id}`, { headers: authorization })).json()) as ReportDetails;
     if (details.status === 'complete') break;
     if (details.status === 'failed') throw new StartError(`report ${id} failed: ${details.error}`);
     if (Date.now() > deadline) throw new StartError(`report ${id} did not finish within ${REPORT_TIMEOUT_MS / 60_000} min`);
@@ -246,7 +274,7 @@ async function runReport(api: string): Promise<{ value: { id: string; details: R
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
   // The download route redirects to a presigned S3 URL; fetch follows it, as a browser would.
-  const download = await fetch(`${api}/reports/${id}/download`);
+  const download = await fetch(`${api}/reports/${id}/download`, { headers: authorization });
   if (!download.ok) throw new StartError(`downloading report ${id} answered ${download.status}`);
   const csv = await download.text();
   const csvPath = join(REPO_ROOT, 'reports', `${id}.csv`);
@@ -255,7 +283,7 @@ async function runReport(api: string): Promise<{ value: { id: string; details: R
   return { value: { id, details, csvPath, csv }, note: `report ${id} complete, downloaded to ${relative(process.cwd(), csvPath)}` };
 }
 
-function printSummary(settings: Settings, report: { id: string; details: ReportDetails; csvPath: string; csv: string }): void {
+function printSummary(settings: Settings, key: string, report: { id: string; details: ReportDetails; csvPath: string; csv: string }): void {
   const summary = summarizeReportCsv(report.csv);
   const api = `http://localhost:${settings.apiPort}`;
   const hours = (h: number) => h.toLocaleString('en-US', { maximumFractionDigits: 2 });
@@ -277,8 +305,9 @@ function printSummary(settings: Settings, report: { id: string; details: ReportD
     `  workers       http://localhost:${settings.workerPorts[0]}/metrics, http://localhost:${settings.workerPorts[1]}/metrics`,
     `  database      ${describeDatabaseUrl(settings.databaseUrl)}`,
     `  S3 bucket     ${settings.s3.bucket} at ${settings.s3.endpoint}`,
-    `  next report   curl -s -X POST ${api}/trigger_report`,
-    `                curl -s "${api}/get_report?report_id=<report_id>"`,
+    `  API key       ${key}  (admin, local only; in ${relative(process.cwd(), LOCAL_KEY_FILE)}; npm run keys -- --help)`,
+    `  next report   curl -s -X POST -H "Authorization: Bearer ${key}" ${api}/trigger_report`,
+    `                curl -s -H "Authorization: Bearer ${key}" "${api}/get_report?report_id=<report_id>"`,
     '',
     `Ready in ${seconds(startedAt)}. Logs follow; Ctrl-C stops the API and the workers (PostgreSQL, Redis and S3 keep running).`,
     '',
@@ -325,6 +354,7 @@ async function main(): Promise<void> {
   await stage('migrations', () => migrate(settings.databaseUrl));
   await stage('data', () => loadSampleData(settings.databaseUrl));
   await stage('history', () => maintainHistory(settings.databaseUrl));
+  const key = await stage('API key', () => ensureLocalKey(settings.databaseUrl));
 
   const shared: NodeJS.ProcessEnv = {
     ...process.env,
@@ -350,8 +380,8 @@ async function main(): Promise<void> {
     await Promise.all([api, ...workers].map((app) => waitReady(app, deadline)));
     return { value: null, note: `API (pid ${api.child.pid}) and 2 workers (pids ${workers.map((w) => w.child.pid).join(', ')}) are ready` };
   });
-  const report = await stage('report', () => runReport(`http://127.0.0.1:${settings.apiPort}`));
-  printSummary(settings, report);
+  const report = await stage('report', () => runReport(`http://127.0.0.1:${settings.apiPort}`, key));
+  printSummary(settings, key, report);
 
   // From here on the apps run until Ctrl-C; one that stops by itself ends npm start too.
   await Promise.race(apps.map((app) => app.exited.then(() => app)));

@@ -33,6 +33,7 @@ function freePort(): Promise<number> {
 
 let env: NodeJS.ProcessEnv;
 let apiUrl: string;
+let apiKey: string;
 
 function run(command: string, args: string[], timeoutMs = 120_000): string {
   const result = spawnSync(command, args, { cwd: REPO, env, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
@@ -52,7 +53,7 @@ const containers = (service: string) => compose(['ps', '-q', service]).split('\n
  */
 function apiJson<T>(method: 'GET' | 'POST', path: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${apiUrl}${path}`, { method, agent: false }, (res) => {
+    const req = httpRequest(`${apiUrl}${path}`, { method, agent: false, headers: { authorization: `Bearer ${apiKey}` } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
@@ -82,6 +83,10 @@ beforeAll(async () => {
   compose(['build'], 15 * 60_000);
   // Returns once the one-off jobs have completed and the apps have started (depends_on conditions).
   compose(['up', '-d'], 10 * 60_000);
+  // The first key, as docs/deploy.md tells an operator to make it: the CLI in a one-off container.
+  const created = compose(['run', '--rm', '--no-deps', '--entrypoint', 'node', 'migrate', 'dist/apps/cli/src/keys.js', 'create', '--name', 'compose-spec', '--owner', 'ops', '--scopes', 'admin']);
+  apiKey = /su_live_[0-9a-f]{8}_[\w-]{43}/.exec(created)?.[0] ?? '';
+  if (!apiKey) throw new Error(`keys create printed no key: ${created}`);
 }, 30 * 60_000);
 
 afterAll(() => {

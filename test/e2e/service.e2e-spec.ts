@@ -2,14 +2,13 @@ import type { INestApplication } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { Client } from 'pg';
-import request from 'supertest';
 import { createApiApp } from '../../apps/api/src/api-app';
 import { createWorkerApp } from '../../apps/worker/src/worker-app';
 import { ReportSweeperService } from '../../apps/worker/src/reports/report-sweeper.service';
 import { LOST_JOB_REASON, QUEUES } from '@store-uptime/queue';
 import { ensureBuilt } from '../faults/support/harness';
 import { expectedReportCsv } from './support/fixture-data';
-import { COMPILED_THREAD_ENTRY, createTestNamespace, httpGet, pollUntil, type TestNamespace } from './support/test-services';
+import { COMPILED_THREAD_ENTRY, createTestKey, createTestNamespace, httpGet, pollUntil, withKey, type TestNamespace } from './support/test-services';
 
 /**
  * The service end to end: the API and the worker as Nest apps in this process, on this machine's
@@ -20,9 +19,12 @@ import { COMPILED_THREAD_ENTRY, createTestNamespace, httpGet, pollUntil, type Te
 const PROBLEM = /^application\/problem\+json/;
 const ID = /^[0-9a-f]{32}$/;
 
-type Server = Parameters<typeof request>[0];
+type Server = Parameters<typeof withKey>[0];
 
 describe('store-uptime service (API + worker, end to end)', () => {
+  // These specs are about reports, not access (test/e2e/access.e2e-spec.ts): an admin key.
+  let adminKey: string;
+  const keyed = (target: Parameters<typeof withKey>[0]) => withKey(target, adminKey);
   let ns: TestNamespace;
   let api: INestApplication;
   let server: Server;
@@ -33,6 +35,7 @@ describe('store-uptime service (API + worker, end to end)', () => {
   beforeAll(async () => {
     ensureBuilt();
     ns = await createTestNamespace();
+    adminKey = await createTestKey(ns.database.url, { name: 'e2e', owner: 'e2e', scopes: ['admin'] });
     api = await createApiApp({ env: ns.env(), ignoreEnvFile: true, shutdownHooks: false });
     await api.init();
     server = api.getHttpServer() as Server;
@@ -66,17 +69,17 @@ describe('store-uptime service (API + worker, end to end)', () => {
     return app.getHttpServer() as Server;
   }
 
-  const getReport = async (target: Server, id: string) => (await request(target).get('/get_report').query({ report_id: id })).body as Record<string, unknown>;
+  const getReport = async (target: Server, id: string) => (await keyed(target).get('/get_report').query({ report_id: id })).body as Record<string, unknown>;
 
   describe('a report from trigger to CSV', () => {
     let reportId: string;
 
     it('answers a trigger at once with a new id and reports it Running while no worker runs', async () => {
-      const trigger = await request(server).post('/trigger_report').expect(200);
+      const trigger = await keyed(server).post('/trigger_report').expect(200);
       expect(trigger.body).toEqual({ report_id: expect.stringMatching(ID) });
       reportId = trigger.body.report_id as string;
 
-      const status = await request(server).get('/get_report').query({ report_id: reportId }).expect(200);
+      const status = await keyed(server).get('/get_report').query({ report_id: reportId }).expect(200);
       expect(status.body).toEqual({ status: 'Running', progress: 0 });
     });
 
@@ -104,12 +107,12 @@ describe('store-uptime service (API + worker, end to end)', () => {
     });
 
     it('answers the same through POST /get_report', async () => {
-      const response = await request(server).post('/get_report').send({ report_id: reportId }).expect(200);
+      const response = await keyed(server).post('/get_report').send({ report_id: reportId }).expect(200);
       expect(response.body).toEqual({ status: 'Complete', url: expect.any(String) });
     });
 
     it('records the report durably: counts, times, attempts', async () => {
-      const details = await request(server).get(`/reports/${reportId}`).expect(200);
+      const details = await keyed(server).get(`/reports/${reportId}`).expect(200);
       expect(details.body).toMatchObject({
         id: reportId,
         status: 'complete',
@@ -156,18 +159,18 @@ describe('store-uptime service (API + worker, end to end)', () => {
   describe('the REST face', () => {
     it('triggers with parameters (202 + Location), and redirects the download to the CSV of those parameters', async () => {
       const asOf = '2023-01-24T12:00:00.000Z';
-      const accepted = await request(server).post('/reports').send({ as_of: asOf, method: 'step' }).expect(202);
+      const accepted = await keyed(server).post('/reports').send({ as_of: asOf, method: 'step' }).expect(202);
       const id = accepted.body.id as string;
       expect(accepted.body).toEqual({ id: expect.stringMatching(ID), status: 'queued', links: { self: `/reports/${id}`, download: `/reports/${id}/download` } });
       expect(accepted.headers.location).toBe(`/reports/${id}`);
 
       const details = await pollUntil(
-        async () => (await request(server).get(`/reports/${id}`).expect(200)).body as Record<string, unknown>,
+        async () => (await keyed(server).get(`/reports/${id}`).expect(200)).body as Record<string, unknown>,
         (body) => body.status === 'complete' || body.status === 'failed',
       );
       expect(details).toMatchObject({ status: 'complete', parameters: { as_of: asOf, method: 'step' }, now_used: asOf });
 
-      const redirect = await request(server).get(`/reports/${id}/download`).expect(302);
+      const redirect = await keyed(server).get(`/reports/${id}/download`).expect(302);
       const location = redirect.headers.location;
       expect(location).toContain(`/reports/${id}.csv`);
       const csv = (await httpGet(location)).text;
@@ -176,24 +179,24 @@ describe('store-uptime service (API + worker, end to end)', () => {
 
     it('completes a report over no polls with stores 0 and a no_polls warning, never a silent success', async () => {
       const asOf = '2020-01-01T00:00:00.000Z'; // before every poll of the fixture
-      const accepted = await request(server).post('/reports').send({ as_of: asOf }).expect(202);
+      const accepted = await keyed(server).post('/reports').send({ as_of: asOf }).expect(202);
       const id = accepted.body.id as string;
       const details = await pollUntil(
-        async () => (await request(server).get(`/reports/${id}`).expect(200)).body as Record<string, unknown>,
+        async () => (await keyed(server).get(`/reports/${id}`).expect(200)).body as Record<string, unknown>,
         (body) => body.status === 'complete' || body.status === 'failed',
       );
       expect(details).toMatchObject({ status: 'complete', counts: { stores: 0 }, now_used: asOf, warnings: [{ code: 'no_polls', count: 0 }] });
-      const redirect = await request(server).get(`/reports/${id}/download`).expect(302);
+      const redirect = await keyed(server).get(`/reports/${id}/download`).expect(302);
       expect((await httpGet(redirect.headers.location)).text.trim().split('\n')).toHaveLength(1);
     });
 
     it('serves the OpenAPI document and the echo route', async () => {
-      const docs = await request(server).get('/docs-json').expect(200);
+      const docs = await keyed(server).get('/docs-json').expect(200);
       expect(Object.keys(docs.body.paths as object)).toEqual(
         expect.arrayContaining(['/trigger_report', '/get_report', '/reports', '/reports/{id}', '/reports/{id}/download']),
       );
-      await request(server).get('/docs').expect(200);
-      const echo = await request(server).get('/echo/hello%20there').expect(200);
+      await keyed(server).get('/docs').expect(200);
+      const echo = await keyed(server).get('/echo/hello%20there').expect(200);
       expect(echo.text).toBe('hello there');
       expect(echo.headers['content-type']).toMatch(/^text\/plain/);
     });
@@ -203,24 +206,24 @@ describe('store-uptime service (API + worker, end to end)', () => {
     const unknownId = 'f'.repeat(32);
 
     it.each([
-      ['GET /get_report with an unknown id', 404, () => request(server).get('/get_report').query({ report_id: unknownId })],
-      ['GET /reports/:id with an unknown id', 404, () => request(server).get(`/reports/${unknownId}`)],
-      ['GET /reports/:id/download with an unknown id', 404, () => request(server).get(`/reports/${unknownId}/download`)],
-      ['POST /get_report with an unknown id', 404, () => request(server).post('/get_report').send({ report_id: unknownId })],
-      ['an unknown route', 404, () => request(server).get('/no/such/route')],
-      ['GET /get_report with a malformed id', 400, () => request(server).get('/get_report').query({ report_id: 'xyz' })],
-      ['GET /get_report with an upper-case id', 400, () => request(server).get('/get_report').query({ report_id: unknownId.toUpperCase() })],
-      ['GET /get_report without an id', 400, () => request(server).get('/get_report')],
-      ['GET /get_report with the id twice', 400, () => request(server).get(`/get_report?report_id=${unknownId}&report_id=${unknownId}`)],
-      ['POST /get_report with a number for the id', 400, () => request(server).post('/get_report').send({ report_id: 42 })],
-      ['GET /reports/:id with a malformed id', 400, () => request(server).get('/reports/not-an-id')],
-      ['POST /reports with an unknown method', 400, () => request(server).post('/reports').send({ method: 'weekly' })],
-      ['POST /reports with a non-ISO as_of', 400, () => request(server).post('/reports').send({ as_of: 'yesterday' })],
-      ['POST /reports with an as_of without a zone', 400, () => request(server).post('/reports').send({ as_of: '2023-01-24T12:00:00' })],
-      ['POST /reports with an unknown field', 400, () => request(server).post('/reports').send({ asOf: '2023-01-24T12:00:00Z' })],
-      ['POST /reports with a JSON array', 400, () => request(server).post('/reports').send([1, 2])],
-      ['POST /reports with broken JSON', 400, () => request(server).post('/reports').set('content-type', 'application/json').send('{"method":')],
-      ['POST /reports with an oversized body', 413, () => request(server).post('/reports').send({ method: 'x'.repeat(100_000) })],
+      ['GET /get_report with an unknown id', 404, () => keyed(server).get('/get_report').query({ report_id: unknownId })],
+      ['GET /reports/:id with an unknown id', 404, () => keyed(server).get(`/reports/${unknownId}`)],
+      ['GET /reports/:id/download with an unknown id', 404, () => keyed(server).get(`/reports/${unknownId}/download`)],
+      ['POST /get_report with an unknown id', 404, () => keyed(server).post('/get_report').send({ report_id: unknownId })],
+      ['an unknown route', 404, () => keyed(server).get('/no/such/route')],
+      ['GET /get_report with a malformed id', 400, () => keyed(server).get('/get_report').query({ report_id: 'xyz' })],
+      ['GET /get_report with an upper-case id', 400, () => keyed(server).get('/get_report').query({ report_id: unknownId.toUpperCase() })],
+      ['GET /get_report without an id', 400, () => keyed(server).get('/get_report')],
+      ['GET /get_report with the id twice', 400, () => keyed(server).get(`/get_report?report_id=${unknownId}&report_id=${unknownId}`)],
+      ['POST /get_report with a number for the id', 400, () => keyed(server).post('/get_report').send({ report_id: 42 })],
+      ['GET /reports/:id with a malformed id', 400, () => keyed(server).get('/reports/not-an-id')],
+      ['POST /reports with an unknown method', 400, () => keyed(server).post('/reports').send({ method: 'weekly' })],
+      ['POST /reports with a non-ISO as_of', 400, () => keyed(server).post('/reports').send({ as_of: 'yesterday' })],
+      ['POST /reports with an as_of without a zone', 400, () => keyed(server).post('/reports').send({ as_of: '2023-01-24T12:00:00' })],
+      ['POST /reports with an unknown field', 400, () => keyed(server).post('/reports').send({ asOf: '2023-01-24T12:00:00Z' })],
+      ['POST /reports with a JSON array', 400, () => keyed(server).post('/reports').send([1, 2])],
+      ['POST /reports with broken JSON', 400, () => keyed(server).post('/reports').set('content-type', 'application/json').send('{"method":')],
+      ['POST /reports with an oversized body', 413, () => keyed(server).post('/reports').send({ method: 'x'.repeat(100_000) })],
     ])('%s → %i', async (_name, status, send) => {
       const response = await send();
       expect(response.status).toBe(status);
@@ -229,7 +232,7 @@ describe('store-uptime service (API + worker, end to end)', () => {
     });
 
     it('lists each invalid parameter', async () => {
-      const response = await request(server).post('/reports').send({ method: 'weekly', as_of: 'soon' }).expect(400);
+      const response = await keyed(server).post('/reports').send({ method: 'weekly', as_of: 'soon' }).expect(400);
       expect(response.body.errors).toEqual(
         expect.arrayContaining([expect.objectContaining({ path: 'method' }), expect.objectContaining({ path: 'as_of' })]),
       );
@@ -238,34 +241,34 @@ describe('store-uptime service (API + worker, end to end)', () => {
     it('answers 409 for the download of a report that is not complete', async () => {
       // An API on a queue no worker consumes: the report stays queued.
       const idle = await startApi({ REDIS_PREFIX: ns.prefix('idle') });
-      const { body } = await request(idle).post('/reports').send({}).expect(202);
-      const response = await request(idle).get(`/reports/${body.id}/download`).expect(409);
+      const { body } = await keyed(idle).post('/reports').send({}).expect(202);
+      const response = await keyed(idle).get(`/reports/${body.id}/download`).expect(409);
       expect(response.headers['content-type']).toMatch(PROBLEM);
-      expect((await request(idle).get(`/reports/${body.id}`).expect(200)).body.status).toBe('queued');
+      expect((await keyed(idle).get(`/reports/${body.id}`).expect(200)).body.status).toBe('queued');
     });
 
     it('limits triggers per client across the trigger routes (429 with Retry-After)', async () => {
       const limited = await startApi({ TRIGGER_RATE_LIMIT: '2', REDIS_PREFIX: ns.prefix('limited') });
-      await request(limited).post('/trigger_report').expect(200);
-      await request(limited).post('/reports').send({}).expect(202);
-      const refused = await request(limited).get('/trigger_report').expect(429);
+      await keyed(limited).post('/trigger_report').expect(200);
+      await keyed(limited).post('/reports').send({}).expect(202);
+      const refused = await keyed(limited).get('/trigger_report').expect(429);
       expect(refused.headers['content-type']).toMatch(PROBLEM);
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
       // Status reads are not limited.
-      await request(limited).get('/get_report').query({ report_id: 'f'.repeat(32) }).expect(404);
+      await keyed(limited).get('/get_report').query({ report_id: 'f'.repeat(32) }).expect(404);
     });
 
     it('answers 503 at once, never hangs, when Redis is unreachable', async () => {
       const cut = await startApi({ REDIS_URL: 'redis://127.0.0.1:1', REDIS_TIMEOUT_MS: '500' });
       const started = Date.now();
-      const response = await request(cut).post('/trigger_report');
+      const response = await keyed(cut).post('/trigger_report');
       expect(response.status).toBe(503);
       expect(response.headers['content-type']).toMatch(PROBLEM);
       expect(response.headers['retry-after']).toBe('5');
       expect(response.body.detail).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);
       expect(Date.now() - started).toBeLessThan(3_000);
-      await request(cut).get('/health/ready').expect(503);
-      await request(cut).get('/health/live').expect(200);
+      await keyed(cut).get('/health/ready').expect(503);
+      await keyed(cut).get('/health/live').expect(200);
     });
   });
 
@@ -282,7 +285,7 @@ describe('store-uptime service (API + worker, end to end)', () => {
     it('answers Failed with a reason when the job of a running report has vanished', async () => {
       const id = await insertOrphan('running');
       expect(await getReport(server, id)).toEqual({ status: 'Failed', error: LOST_JOB_REASON });
-      const details = await request(server).get(`/reports/${id}`).expect(200);
+      const details = await keyed(server).get(`/reports/${id}`).expect(200);
       expect(details.body).toMatchObject({ status: 'failed', error: LOST_JOB_REASON });
     });
 
@@ -290,7 +293,7 @@ describe('store-uptime service (API + worker, end to end)', () => {
       const id = await insertOrphan('queued');
       const swept = await worker!.get(ReportSweeperService).sweepOnce();
       expect(swept.failed).toBeGreaterThanOrEqual(1);
-      const details = await request(server).get(`/reports/${id}`).expect(200);
+      const details = await keyed(server).get(`/reports/${id}`).expect(200);
       expect(details.body).toMatchObject({ status: 'failed', error: LOST_JOB_REASON });
     });
 
@@ -301,22 +304,22 @@ describe('store-uptime service (API + worker, end to end)', () => {
       await badWorker.init();
       extraApps.push(badWorker);
 
-      const { body } = await request(badApi).post('/trigger_report').expect(200);
+      const { body } = await keyed(badApi).post('/trigger_report').expect(200);
       const final = await pollUntil(() => getReport(badApi, body.report_id as string), (b) => b.status !== 'Running', 20_000);
       expect(final.status).toBe('Failed');
       expect(final.error).toMatch(/^writing the CSV to S3 failed: .*(SignatureDoesNotMatch|AccessDenied|InvalidAccessKeyId|403)/);
-      const details = await request(badApi).get(`/reports/${body.report_id}`).expect(200);
+      const details = await keyed(badApi).get(`/reports/${body.report_id}`).expect(200);
       expect(details.body).toMatchObject({ status: 'failed', attempts: 2 });
     });
   });
 
   describe('operations', () => {
     it('keeps Bull Board behind basic auth', async () => {
-      await request(server).get('/admin/queues').expect(401).expect('www-authenticate', /Basic/);
-      await request(server).get('/admin/queues').auth('operator', 'wrong-password').expect(401);
-      const ok = await request(server).get('/admin/queues').auth('operator', 'correct-horse-battery').expect(200);
+      await keyed(server).get('/admin/queues').expect(401).expect('www-authenticate', /Basic/);
+      await keyed(server).get('/admin/queues').auth('operator', 'wrong-password').expect(401);
+      const ok = await keyed(server).get('/admin/queues').auth('operator', 'correct-horse-battery').expect(200);
       expect(ok.text).toContain('<!DOCTYPE html>');
-      const queues = await request(server).get('/admin/queues/api/queues').auth('operator', 'correct-horse-battery').expect(200);
+      const queues = await keyed(server).get('/admin/queues/api/queues').auth('operator', 'correct-horse-battery').expect(200);
       expect(JSON.stringify(queues.body)).toContain(QUEUES.reports);
     });
 
@@ -327,26 +330,26 @@ describe('store-uptime service (API + worker, end to end)', () => {
 
     it('does not mount Bull Board without credentials', async () => {
       const bare = await startApi({ BULL_BOARD_USER: '', BULL_BOARD_PASSWORD: '' });
-      await request(bare).get('/admin/queues').expect(404);
+      await keyed(bare).get('/admin/queues').expect(404);
     });
 
     it('reports ready and exposes metrics on both apps', async () => {
-      const ready = await request(server).get('/health/ready').expect(200);
+      const ready = await keyed(server).get('/health/ready').expect(200);
       expect(ready.body.info).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'up' } });
-      const metrics = await request(server).get('/metrics').expect(200);
+      const metrics = await keyed(server).get('/metrics').expect(200);
       expect(metrics.text).toContain('reports_triggered_total');
       expect(metrics.text).toContain('report_queue_jobs');
 
       const workerServer = worker!.getHttpServer() as Server;
-      const workerReady = await request(workerServer).get('/health/ready').expect(200);
+      const workerReady = await keyed(workerServer).get('/health/ready').expect(200);
       expect(workerReady.body.info).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'up' }, s3: { status: 'up' } });
-      await request(workerServer).get('/health/live').expect(200);
-      const workerMetrics = await request(workerServer).get('/metrics').expect(200);
+      await keyed(workerServer).get('/health/live').expect(200);
+      const workerMetrics = await keyed(workerServer).get('/metrics').expect(200);
       expect(workerMetrics.text).toMatch(/report_jobs_total\{outcome="complete"\} [1-9]/);
     });
 
     it('sets security headers', async () => {
-      const response = await request(server).get('/echo/x').expect(200);
+      const response = await keyed(server).get('/echo/x').expect(200);
       expect(response.headers['x-content-type-options']).toBe('nosniff');
       expect(response.headers['content-security-policy']).toBeDefined();
       expect(response.headers['x-powered-by']).toBeUndefined();

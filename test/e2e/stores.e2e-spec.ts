@@ -2,7 +2,6 @@ import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { writeReportCsv } from '@store-uptime/csv';
 import { dataSourceOptionsFromUrl } from '@store-uptime/db';
@@ -12,7 +11,7 @@ import { computeReportFromDatabase } from '../../apps/worker/src/compute/report-
 import { insertPolls } from '../support/insert-polls';
 import { DST_WEEK_NOWS, mulberry32, randomStores, type RandomStores } from '../support/random-stores';
 import { oracleReport } from '../support/uptime-oracle';
-import { createTestNamespace, type TestNamespace } from './support/test-services';
+import { createTestKey, createTestNamespace, withKey, type TestNamespace } from './support/test-services';
 
 /**
  * One store on demand against the whole report, on real PostgreSQL: random stores (DST weeks,
@@ -54,6 +53,9 @@ async function loadStores(url: string, stores: RandomStores): Promise<void> {
 describe('GET /stores/{store_id}/uptime and /timeline', () => {
   let ns: TestNamespace;
   let api: INestApplication;
+  // About stores, not access (test/e2e/access.e2e-spec.ts): an admin key.
+  let adminKey: string;
+  const keyed = (target: Parameters<typeof withKey>[0]) => withKey(target, adminKey);
   let server: Server;
   let dataSource: DataSource;
   let stores: RandomStores;
@@ -61,6 +63,7 @@ describe('GET /stores/{store_id}/uptime and /timeline', () => {
 
   beforeAll(async () => {
     ns = await createTestNamespace();
+    adminKey = await createTestKey(ns.database.url, { name: 'e2e', owner: 'e2e', scopes: ['admin'] });
     // The same stores (hours, zones) polled around each DST week: earlier weeks give later ones their carry-in.
     const periods = DST_WEEK_NOWS.map((now, i) => randomStores(mulberry32(500 + i), STORES, Date.parse(now) - 9 * DAY_MS, Date.parse(now) + DAY_MS));
     stores = { ...periods[0], polls: periods.flatMap((period) => period.polls) };
@@ -93,7 +96,7 @@ describe('GET /stores/{store_id}/uptime and /timeline', () => {
     expect(listed.length).toBeGreaterThan(STORES);
     const sample = Array.from({ length: SAMPLED_PER_CASE }, () => listed[Math.floor(random() * listed.length)]);
     for (const id of sample) {
-      const response = await request(server)
+      const response = await keyed(server)
         .get(`/stores/${encodeURIComponent(id)}/uptime`)
         .query({ ...(asOf ? { as_of: asOf } : {}), method })
         .expect(200);
@@ -105,7 +108,7 @@ describe('GET /stores/{store_id}/uptime and /timeline', () => {
     // A store the report does not list is a 404 here too.
     const unlisted = stores.storeIds.filter((id) => !report.has(id));
     for (const id of [...unlisted.slice(0, 3), 'no-such-store']) {
-      const response = await request(server).get(`/stores/${id}/uptime`).query(asOf ? { as_of: asOf } : {}).expect(404);
+      const response = await keyed(server).get(`/stores/${id}/uptime`).query(asOf ? { as_of: asOf } : {}).expect(404);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(response.body).toMatchObject({ type: 'urn:store-uptime:problem:store-not-found', status: 404 });
     }
@@ -115,9 +118,9 @@ describe('GET /stores/{store_id}/uptime and /timeline', () => {
     const asOf = DST_WEEK_NOWS[0];
     for (const id of stores.storeIds.slice(0, 12)) {
       for (const method of ['hourly', 'step'] as const) {
-        const uptime = await request(server).get(`/stores/${id}/uptime`).query({ as_of: asOf, method });
+        const uptime = await keyed(server).get(`/stores/${id}/uptime`).query({ as_of: asOf, method });
         if (uptime.status === 404) continue;
-        const timeline = (await request(server).get(`/stores/${id}/timeline`).query({ as_of: asOf, method }).expect(200)).body;
+        const timeline = (await keyed(server).get(`/stores/${id}/timeline`).query({ as_of: asOf, method }).expect(200)).body;
         const { store_id, ...numbers } = timeline.numbers;
         expect(store_id).toBe(id);
         expect({ store_id, ...numbers }).toEqual({ store_id: id, ...Object.fromEntries(REPORT_VALUE_COLUMNS.map((name) => [name, uptime.body[name]])) });
@@ -140,15 +143,15 @@ describe('GET /stores/{store_id}/uptime and /timeline', () => {
   it('answers the report\'s now when as_of is absent: the latest poll of all stores', async () => {
     const latest = stores.polls.reduce((max, poll) => (poll[2] > max ? poll[2] : max), '');
     const id = stores.polls.find((poll) => poll[2] === latest)![0];
-    const response = await request(server).get(`/stores/${id}/uptime`).expect(200);
+    const response = await keyed(server).get(`/stores/${id}/uptime`).expect(200);
     expect(Date.parse(response.body.now_used)).toBe(Date.parse(latest.replace(' UTC', 'Z').replace(' ', 'T')));
   });
 
   it('reads an as_of with an offset, also when its + arrived as a space', async () => {
     const id = stores.storeIds.find((storeId) => stores.polls.some((poll) => poll[0] === storeId))!;
-    const utc = await request(server).get(`/stores/${id}/uptime`).query({ as_of: '2024-03-12T15:20:00Z' }).expect(200);
-    const encoded = await request(server).get(`/stores/${id}/uptime?as_of=2024-03-12T20:50:00%2B05:30`).expect(200);
-    const spaced = await request(server).get(`/stores/${id}/uptime?as_of=2024-03-12T20:50:00+05:30`).expect(200);
+    const utc = await keyed(server).get(`/stores/${id}/uptime`).query({ as_of: '2024-03-12T15:20:00Z' }).expect(200);
+    const encoded = await keyed(server).get(`/stores/${id}/uptime?as_of=2024-03-12T20:50:00%2B05:30`).expect(200);
+    const spaced = await keyed(server).get(`/stores/${id}/uptime?as_of=2024-03-12T20:50:00+05:30`).expect(200);
     expect(encoded.body).toEqual(utc.body);
     expect(spaced.body).toEqual(utc.body);
   });
@@ -161,14 +164,14 @@ describe('GET /stores/{store_id}/uptime and /timeline', () => {
     ['/stores/st-0001/uptime?as_of=2024-02-30T00:00:00Z', ['as_of']],
     ['/stores/st-0001/timeline?as_of=0000-01-01T00:00:00Z', ['as_of']],
   ])('answers 400 problem+json listing each bad field: %s', async (url, paths) => {
-    const response = await request(server).get(url).expect(400);
+    const response = await keyed(server).get(url).expect(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body).toMatchObject({ type: 'urn:store-uptime:problem:invalid-request', status: 400 });
     expect(response.body.errors.map((error: { path: string }) => error.path)).toEqual(paths);
   });
 
   it('documents both routes with examples in the OpenAPI document', async () => {
-    const document = (await request(server).get('/docs-json').expect(200)).body;
+    const document = (await keyed(server).get('/docs-json').expect(200)).body;
     for (const route of ['/stores/{store_id}/uptime', '/stores/{store_id}/timeline']) {
       const operation = document.paths[route].get;
       expect(Object.keys(operation.responses)).toEqual(['200', '400', '404', '503']);

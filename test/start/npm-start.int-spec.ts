@@ -174,12 +174,16 @@ describe('npm start', () => {
     expect(text).toContain(`Bull Board    http://localhost:${apiPort}/admin/queues  (user admin, password store-uptime-local`);
 
     // A second report through the printed curl commands' URLs.
-    const trigger = text.match(/curl -s -X POST (http:\/\/localhost:\d+\/trigger_report)/)![1];
-    const statusUrl = text.match(/curl -s "(http:\/\/localhost:\d+\/get_report\?report_id=)<report_id>"/)![1];
-    const triggered = (await (await fetch(trigger, { method: 'POST' })).json()) as { report_id: string };
+    const [, key, trigger] = text.match(/curl -s -X POST -H "Authorization: Bearer (su_live_[\w-]+)" (http:\/\/localhost:\d+\/trigger_report)/)!;
+    const statusUrl = text.match(/curl -s -H "Authorization: Bearer su_live_[\w-]+" "(http:\/\/localhost:\d+\/get_report\?report_id=)<report_id>"/)![1];
+    // The printed key is the saved one; without it the API refuses.
+    expect(readFileSync(join(REPO, '.store-uptime', 'local-key'), 'utf8').trim()).toBe(key);
+    expect((await fetch(trigger, { method: 'POST' })).status).toBe(401);
+    const authorization = { authorization: `Bearer ${key}` };
+    const triggered = (await (await fetch(trigger, { method: 'POST', headers: authorization })).json()) as { report_id: string };
     expect(triggered.report_id).not.toBe(id);
     const final = await pollUntil(
-      async () => (await (await fetch(`${statusUrl}${triggered.report_id}`)).json()) as { status: string; url?: string },
+      async () => (await (await fetch(`${statusUrl}${triggered.report_id}`, { headers: authorization })).json()) as { status: string; url?: string },
       (body) => body.status !== 'Running',
       120_000,
       500,

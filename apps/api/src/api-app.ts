@@ -10,6 +10,7 @@ import type { ApiMetrics } from './metrics/api-metrics';
 import { installClientErrorProblems } from './problem/client-error';
 import { helmetHeaders, installStatusFastLane } from './reports/status-fast-lane';
 import { ReportsService } from './reports/reports.service';
+import { ApiKeyVerifier } from './auth/api-key-verifier';
 import { API_METRICS } from './tokens';
 
 export interface ApiAppOptions extends ApiModuleOptions {
@@ -45,12 +46,18 @@ export async function createApiApp(options: ApiAppOptions = {}): Promise<INestAp
       .setTitle('store-uptime')
       .setDescription('Trigger store uptime reports and poll for their CSV. Errors are application/problem+json (RFC 9457).')
       .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: su_live_… (npm run keys -- create)' })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 
+  const verifier = app.get(ApiKeyVerifier);
+  if (!verifier.enabled) {
+    app.get(Logger).warn('API_AUTH=off: every report route is open to anyone who reaches the API (local experiments only)', 'Bootstrap');
+  }
   installStatusFastLane(app.getHttpServer(), {
     reports: app.get(ReportsService),
+    verifier,
     metrics,
     logger: withContext(await app.resolve(PinoLogger), 'StatusFastLane'),
   });

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Module, RequestMethod, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { BullModule } from '@nestjs/bullmq';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
@@ -10,11 +10,13 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { appLogOptions, loadAppConfig, pgPoolSettings, s3SettingsFromEnv, validateApiEnv, type ApiEnv, type AppConfigOptions } from '@store-uptime/config';
-import { dataSourceOptionsFromUrl, ReportEntity, ReportsRepository } from '@store-uptime/db';
+import { ApiKeysRepository, dataSourceOptionsFromUrl, ReportEntity, ReportsRepository } from '@store-uptime/db';
 import { ListenedQueue, producerConnection, QUEUES } from '@store-uptime/queue';
 import { ReportStorage } from '@store-uptime/storage';
 import { EXTRA_READINESS_CHECKS, HealthController } from '@store-uptime/health';
 import { basicAuth, BULL_BOARD_PATH } from './admin/bull-board';
+import { ApiKeyGuard, rateLimitTracker } from './auth/api-key.guard';
+import { ApiKeyVerifier } from './auth/api-key-verifier';
 import { ApiMetrics } from './metrics/api-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
@@ -91,8 +93,9 @@ export class ApiModule {
           // Named "default" so the 429 carries a plain Retry-After (other names get a suffix).
           throttlers: [{ name: 'default', ttl: 60_000, limit: Math.max(triggerLimit, 1) }],
           skipIf: () => triggerLimit === 0,
-          // One budget for every trigger route (POST /reports, /trigger_report), per client.
+          // One budget for every trigger route (POST /reports, /trigger_report), per API key.
           generateKey: (_context, tracker) => `trigger:${tracker}`,
+          getTracker: rateLimitTracker,
         }),
         TerminusModule,
         ...bullBoard(env),
@@ -102,6 +105,14 @@ export class ApiModule {
         ReportsService,
         // Every write to the reports table goes through this one owner (libs/db).
         { provide: ReportsRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new ReportsRepository(dataSource) },
+        {
+          provide: ApiKeyVerifier,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) =>
+            new ApiKeyVerifier(new ApiKeysRepository(dataSource), { enabled: env.API_AUTH === 'on', cacheTtlMs: env.API_KEY_CACHE_SECONDS * 1000 }),
+        },
+        // Checks the Bearer key of every route marked RequiresScope (every report route).
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
         StoresService,
         ApiResources,
         { provide: API_ENV, useValue: env },

@@ -91,7 +91,17 @@ export const apiEnvSchema = z
     // Bull Board is mounted only when both are set, so a forgotten secret cannot expose it.
     BULL_BOARD_USER: z.string().min(1).optional(),
     BULL_BOARD_PASSWORD: z.string().min(8, { error: 'must be at least 8 characters' }).optional(),
-    /** Triggers per client per minute (POST /reports, /trigger_report); 0 turns the limit off. */
+    /**
+     * `off` drops the API-key check (every caller is an anonymous admin) for local experiments
+     * only; the API warns at boot. Default on.
+     */
+    API_AUTH: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+    /**
+     * Seconds a verified API key is trusted by an API process without asking PostgreSQL again:
+     * a revoked key is refused everywhere within this long.
+     */
+    API_KEY_CACHE_SECONDS: integer(0, 3_600).default(10),
+    /** Triggers per API key per minute (POST /reports, /trigger_report); 0 turns the limit off. */
     TRIGGER_RATE_LIMIT: integer(0, 1_000_000).default(60),
     /**
      * PostgreSQL connections per API process: status reads of reports no longer in Redis and

@@ -12,10 +12,12 @@ import { ReportLifecycle1795800000010 } from './migrations/1795800000010-report-
 import { IndexStoreHoursAndZones1795800000030 } from './migrations/1795800000030-index-store-hours-and-zones';
 import { PartitionStoreStatus1795800000020 } from './migrations/1795800000020-partition-store-status';
 import { ReportIdempotencyKeyEntity } from './entities/report-idempotency-key.entity';
+import { ApiKeyEntity } from './entities/api-key.entity';
+import { ApiKeys1795800000040 } from './migrations/1795800000040-api-keys';
 
 // Listed explicitly, not globbed: globs silently pick up nothing (or .ts twice) once the code is
 // compiled to dist/ or bundled, and review should see every table the app maps.
-const ENTITIES = [StoreStatusEntity, PolledStoreEntity, BusinessHoursEntity, StoreTimezoneEntity, ReportEntity, ReportIdempotencyKeyEntity] as const;
+const ENTITIES = [StoreStatusEntity, PolledStoreEntity, BusinessHoursEntity, StoreTimezoneEntity, ReportEntity, ReportIdempotencyKeyEntity, ApiKeyEntity] as const;
 const MIGRATIONS = [
   CreateInputTables1795800000000,
   CreateReports1795800000001,
@@ -23,6 +25,7 @@ const MIGRATIONS = [
   ReportLifecycle1795800000010,
   PartitionStoreStatus1795800000020,
   IndexStoreHoursAndZones1795800000030,
+  ApiKeys1795800000040,
 ] as const;
 
 /**

@@ -16,5 +16,8 @@ export * from './connect-errors';
 export * from './entities/report-idempotency-key.entity';
 export * from './reports/report-transitions';
 export * from './reports/reports.repository';
+export * from './entities/api-key.entity';
+export * from './api-keys/api-key';
+export * from './api-keys/api-keys.repository';
 export * from './store-window';
 export * from './poll-maintenance';

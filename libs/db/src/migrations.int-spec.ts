@@ -4,7 +4,7 @@ import { databaseUrlFromEnv, dataSourceOptionsFromUrl } from './data-source-opti
 import { migrateDown, migrateUp } from './migrate';
 import { createTempDatabase, type TempDatabase } from '../../../test/support/temp-database';
 
-const TABLES = ['business_hours', 'polled_stores', 'report_idempotency_keys', 'reports', 'store_status', 'store_timezones'];
+const TABLES = ['api_keys', 'business_hours', 'polled_stores', 'report_idempotency_keys', 'reports', 'store_status', 'store_timezones'];
 
 async function userTables(dataSource: DataSource): Promise<string[]> {
   const rows: { table_name: string }[] = await dataSource.query(
@@ -36,6 +36,7 @@ describe('migrations', () => {
       'ReportLifecycle1795800000010',
       'PartitionStoreStatus1795800000020',
       'IndexStoreHoursAndZones1795800000030',
+      'ApiKeys1795800000040',
     ]);
     expect(await userTables(dataSource)).toEqual(TABLES);
     // What `synchronize` would do now: nothing, so the entities and the migrations agree.
@@ -55,6 +56,10 @@ describe('migrations', () => {
     ['a report id that is not 32 lowercase hex characters', `INSERT INTO reports (id, method) VALUES ('ABC', 'hourly')`, 'reports_id_hex'],
     ['an unknown report status', `INSERT INTO reports (id, status) VALUES ('${'a'.repeat(32)}', 'done')`, 'reports_status_known'],
     ['a second row for one idempotency key', `INSERT INTO report_idempotency_keys (key, fingerprint, report_id) VALUES ('k', 'f', '${'e'.repeat(32)}'), ('k', 'g', '${'f'.repeat(32)}')`, 'report_idempotency_keys_pkey'],
+    ['an API key id that is not 8 hex characters', `INSERT INTO api_keys (key_id, hash, name, owner, scopes) VALUES ('ABCDEFGH', decode(repeat('00', 32), 'hex'), 'n', 'o', '{admin}')`, 'api_keys_key_id_hex'],
+    ['an API key hash that is not a SHA-256', `INSERT INTO api_keys (key_id, hash, name, owner, scopes) VALUES ('0123abcd', 'short', 'n', 'o', '{admin}')`, 'api_keys_hash_sha256'],
+    ['an unknown API key scope', `INSERT INTO api_keys (key_id, hash, name, owner, scopes) VALUES ('0123abcd', decode(repeat('00', 32), 'hex'), 'n', 'o', '{root}')`, 'api_keys_scopes_known'],
+    ['an API key without scopes', `INSERT INTO api_keys (key_id, hash, name, owner, scopes) VALUES ('0123abcd', decode(repeat('00', 32), 'hex'), 'n', 'o', '{}')`, 'api_keys_scopes_known'],
     ['an unknown method', `INSERT INTO reports (id, method) VALUES ('${'b'.repeat(32)}', 'daily')`, 'reports_method_known'],
     ['warnings that are not a list', `INSERT INTO reports (id, warnings) VALUES ('${'c'.repeat(32)}', '{"code":"no_polls"}')`, 'reports_warnings_list'],
   ])('rejects %s', async (_label, sql, constraint) => {
@@ -70,13 +75,17 @@ describe('migrations', () => {
   });
 
   it('reverts one step at a time, then everything, and applies again', async () => {
+    const cancelled = 'd'.repeat(32);
+    await dataSource.query(`INSERT INTO reports (id, status, owner) VALUES ($1, 'cancelled', 'acme')`, [cancelled]);
+    expect(await migrateDown(dataSource)).toEqual(['ApiKeys1795800000040']);
+    expect(await userTables(dataSource)).toEqual(TABLES.filter((table) => table !== 'api_keys'));
+    const [{ owners }] = await dataSource.query(`SELECT count(*)::int AS owners FROM information_schema.columns WHERE table_name = 'reports' AND column_name = 'owner'`);
+    expect(owners).toBe(0);
     const storeIndexes = `SELECT count(*)::int AS count FROM pg_indexes WHERE indexname IN ('business_hours_store_id_idx', 'store_timezones_store_id_idx')`;
     expect((await dataSource.query(storeIndexes))[0].count).toBe(2);
     expect(await migrateDown(dataSource)).toEqual(['IndexStoreHoursAndZones1795800000030']);
     expect((await dataSource.query(storeIndexes))[0].count).toBe(0);
     expect(await migrateDown(dataSource)).toEqual(['PartitionStoreStatus1795800000020']);
-    const cancelled = 'd'.repeat(32);
-    await dataSource.query(`INSERT INTO reports (id, status) VALUES ($1, 'cancelled')`, [cancelled]);
     expect(await migrateDown(dataSource)).toEqual(['ReportLifecycle1795800000010']);
     // The old schema has no cancelled state: such a report reads as failed, saying why.
     expect(await dataSource.query(`SELECT status, error FROM reports WHERE id = $1`, [cancelled])).toEqual([{ status: 'failed', error: 'the report was cancelled' }]);
@@ -89,7 +98,7 @@ describe('migrations', () => {
     expect(await migrateDown(dataSource, 'all')).toEqual(['CreateInputTables1795800000000']);
     expect(await userTables(dataSource)).toEqual([]);
     expect(await migrateDown(dataSource, 'all')).toEqual([]);
-    expect(await migrateUp(dataSource)).toHaveLength(6);
+    expect(await migrateUp(dataSource)).toHaveLength(7);
     expect(await userTables(dataSource)).toEqual(TABLES);
   });
 });

@@ -3,7 +3,8 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { dataSourceOptionsFromUrl, migrateUp } from '@store-uptime/db';
+import request from 'supertest';
+import { ApiKeysRepository, dataSourceOptionsFromUrl, migrateUp, type NewApiKey } from '@store-uptime/db';
 import { createTempDatabase, type TempDatabase } from '../../support/temp-database';
 import { QUEUES, workerConnection } from '@store-uptime/queue';
 import { deleteBucketAndObjects, MACHINE_SERVICES } from '../../../scripts/faults/namespace';
@@ -118,3 +119,21 @@ export function httpGet(url: string | URL): Promise<{ status: number; headers: R
 
 /** The worker's compiled compute thread (`npm run build`): the e2e worker runs the real thread from dist/. */
 export const COMPILED_THREAD_ENTRY = join(__dirname, '..', '..', '..', 'dist', 'apps', 'worker', 'src', 'compute', 'compute.thread.js');
+
+/**
+ * An API key in the namespace's database, made through the library as `npm run keys -- create`
+ * does (the key itself is returned once, as there).
+ */
+export async function createTestKey(databaseUrl: string, key: NewApiKey): Promise<string> {
+  const dataSource = await new DataSource(dataSourceOptionsFromUrl(databaseUrl, { poolSize: 1 })).initialize();
+  try {
+    return (await new ApiKeysRepository(dataSource).create(key)).key;
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** supertest with `Authorization: Bearer <key>` on every request. */
+export function withKey(target: Parameters<typeof request>[0], key: string) {
+  return request.agent(target).set('Authorization', `Bearer ${key}`);
+}

@@ -23,7 +23,9 @@ export interface RunningWorker {
 
 export async function startApi(env: Record<string, string>, label = 'api'): Promise<RunningApi> {
   const port = await freePort();
-  const process = startApp('api', { ...env, PORT: String(port) }, label);
+  // These specs are about outages, input and leaks, not access: keys are off unless a spec asks
+  // (the access rules have their own e2e spec and smoke:access).
+  const process = startApp('api', { API_AUTH: 'off', ...env, PORT: String(port) }, label);
   const url = `http://127.0.0.1:${port}`;
   await waitForHttpOk(`${url}/health/live`, process);
   return { process, url };

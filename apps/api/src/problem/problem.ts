@@ -31,6 +31,8 @@ export const ProblemType = {
   idempotencyKeyReused: `${PROBLEM_TYPE_PREFIX}idempotency-key-reused`,
   storeNotFound: `${PROBLEM_TYPE_PREFIX}store-not-found`,
   dependencyUnavailable: `${PROBLEM_TYPE_PREFIX}dependency-unavailable`,
+  unauthenticated: `${PROBLEM_TYPE_PREFIX}unauthenticated`,
+  forbidden: `${PROBLEM_TYPE_PREFIX}insufficient-scope`,
 } as const;
 
 /** An error whose problem document is decided where it is thrown (the filter renders it as is). */

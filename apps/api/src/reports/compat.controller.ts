@@ -1,13 +1,15 @@
 import { Body, Controller, Get, Header, Headers, HttpCode, HttpStatus, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import { REPORT_ID_FORM } from '@store-uptime/queue';
 import { DEFAULT_UPTIME_METHOD } from '@store-uptime/uptime';
 import { EXAMPLE_ID, jsonContent, IDEMPOTENCY_HEADER, problems } from './openapi-examples';
 import { parseIdempotencyKey, parseReportId, reportIdFromBodyOrQuery } from './report-params';
 import { compatStateView, openApiSchemas } from './report-views';
 import { ReportsService } from './reports.service';
+import { KeyThrottlerGuard } from '../auth/key-throttler.guard';
+import { CurrentCaller, RequiresScope } from '../auth/api-key.guard';
+import type { Caller } from '../auth/caller';
 
 const triggered = jsonContent(openApiSchemas.compatTrigger, { report_id: EXAMPLE_ID });
 const states = {
@@ -36,7 +38,9 @@ export class CompatController {
   constructor(private readonly reports: ReportsService) {}
 
   @Post('trigger_report')
-  @UseGuards(ThrottlerGuard)
+  @ApiBearerAuth()
+  @RequiresScope('reports:write')
+  @UseGuards(KeyThrottlerGuard)
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Trigger a report with default parameters (original route)', description: IDEMPOTENT })
   @ApiHeader(IDEMPOTENCY_HEADER)
@@ -45,14 +49,16 @@ export class CompatController {
   @ApiResponse(problems.keyReused('/trigger_report'))
   @ApiResponse(problems.tooMany('/trigger_report'))
   @ApiResponse(problems.unavailable('/trigger_report'))
-  async triggerPost(@Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) response: Response) {
-    const { id, replayed } = await this.reports.trigger({ asOf: null, method: DEFAULT_UPTIME_METHOD }, parseIdempotencyKey(key));
+  async triggerPost(@CurrentCaller() caller: Caller, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) response: Response) {
+    const { id, replayed } = await this.reports.trigger({ asOf: null, method: DEFAULT_UPTIME_METHOD }, caller, parseIdempotencyKey(key));
     if (replayed) response.setHeader('Idempotent-Replayed', 'true');
     return { report_id: id };
   }
 
   @Get('trigger_report')
-  @UseGuards(ThrottlerGuard)
+  @ApiBearerAuth()
+  @RequiresScope('reports:write')
+  @UseGuards(KeyThrottlerGuard)
   @ApiOperation({ summary: 'Trigger a report (GET form of the original route)', description: IDEMPOTENT })
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiResponse({ status: 200, description: 'Queued (or replayed for an Idempotency-Key)', ...triggered })
@@ -60,11 +66,13 @@ export class CompatController {
   @ApiResponse(problems.keyReused('/trigger_report'))
   @ApiResponse(problems.tooMany('/trigger_report'))
   @ApiResponse(problems.unavailable('/trigger_report'))
-  async triggerGet(@Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) response: Response) {
-    return this.triggerPost(key, response);
+  async triggerGet(@CurrentCaller() caller: Caller, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) response: Response) {
+    return this.triggerPost(caller, key, response);
   }
 
   @Get('get_report')
+  @RequiresScope('reports:read')
+  @ApiBearerAuth()
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Poll a report (original route)', description: POLL })
   @ApiQuery({ name: 'report_id', description: REPORT_ID_FORM, example: EXAMPLE_ID })
@@ -73,11 +81,13 @@ export class CompatController {
   @ApiResponse(problems.notFound('/get_report'))
   @ApiResponse(problems.expired('/get_report'))
   @ApiResponse(problems.unavailable('/get_report'))
-  async getReport(@Query('report_id') reportId: unknown) {
-    return compatStateView(await this.reports.state(parseReportId(reportId)));
+  async getReport(@CurrentCaller() caller: Caller, @Query('report_id') reportId: unknown) {
+    return compatStateView(await this.reports.state(parseReportId(reportId), caller));
   }
 
   @Post('get_report')
+  @RequiresScope('reports:read')
+  @ApiBearerAuth()
   @Header('Cache-Control', 'no-store')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Poll a report (original route, JSON body)', description: POLL })
@@ -87,8 +97,8 @@ export class CompatController {
   @ApiResponse(problems.notFound('/get_report'))
   @ApiResponse(problems.expired('/get_report'))
   @ApiResponse(problems.unavailable('/get_report'))
-  async getReportPost(@Body() body: unknown, @Query() query: unknown) {
-    return compatStateView(await this.reports.state(reportIdFromBodyOrQuery(body, query)));
+  async getReportPost(@CurrentCaller() caller: Caller, @Body() body: unknown, @Query() query: unknown) {
+    return compatStateView(await this.reports.state(reportIdFromBodyOrQuery(body, query), caller));
   }
 
   @Get('echo/:message')

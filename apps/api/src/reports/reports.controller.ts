@@ -1,24 +1,29 @@
 import { Body, Controller, Get, Header, Headers, HttpCode, HttpStatus, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { REPORT_ID_FORM } from '@store-uptime/queue';
 import { EXAMPLE_ID, jsonContent, examples, IDEMPOTENCY_HEADER, problems } from './openapi-examples';
 import { listQuerySchema, parseIdempotencyKey, parseListQuery, parseReportId, parseTriggerBody } from './report-params';
 import { openApiSchemas, reportDetailsView, reportLinks, reportListView } from './report-views';
 import { ReportsService } from './reports.service';
+import { KeyThrottlerGuard } from '../auth/key-throttler.guard';
+import { CurrentCaller, RequiresScope } from '../auth/api-key.guard';
+import type { Caller } from '../auth/caller';
 
 const idParam = { name: 'id', description: REPORT_ID_FORM, example: EXAMPLE_ID };
 const RETENTION = 'Complete reports older than REPORT_RETENTION_DAYS (default 30) are expired: their CSV is deleted and downloads answer 410.';
 
 /** The REST face of reports. */
 @ApiTags('reports')
+@ApiBearerAuth()
+@RequiresScope('reports:read')
 @Controller('reports')
 export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
 
   @Post()
-  @UseGuards(ThrottlerGuard)
+  @RequiresScope('reports:write')
+  @UseGuards(KeyThrottlerGuard)
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: 'Trigger a report',
@@ -32,9 +37,9 @@ export class ReportsController {
   @ApiResponse(problems.keyReused())
   @ApiResponse(problems.tooMany())
   @ApiResponse(problems.unavailable('/reports'))
-  async trigger(@Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) response: Response) {
+  async trigger(@CurrentCaller() caller: Caller, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) response: Response) {
     const params = parseTriggerBody(body);
-    const { id, replayed } = await this.reports.trigger(params, parseIdempotencyKey(key));
+    const { id, replayed } = await this.reports.trigger(params, caller, parseIdempotencyKey(key));
     response.location(`/reports/${id}`);
     if (replayed) {
       response.status(HttpStatus.OK);
@@ -60,9 +65,9 @@ export class ReportsController {
   @ApiResponse({ status: 200, description: 'One page', ...jsonContent(openApiSchemas.reportList, { ...examples.list, items: [examples.details] }) })
   @ApiResponse(problems.invalidListQuery)
   @ApiResponse(problems.unavailable('/reports'))
-  async list(@Query() query: unknown) {
+  async list(@CurrentCaller() caller: Caller, @Query() query: unknown) {
     const params = parseListQuery(query);
-    return reportListView(await this.reports.list(params.filter, params.limit, params.after), params.query);
+    return reportListView(await this.reports.list(params.filter, params.limit, params.after, caller), params.query);
   }
 
   @Get(':id')
@@ -76,11 +81,12 @@ export class ReportsController {
   @ApiResponse(problems.invalidId())
   @ApiResponse(problems.notFound())
   @ApiResponse(problems.unavailable())
-  async details(@Param('id') id: string) {
-    return reportDetailsView(await this.reports.details(parseReportId(id)));
+  async details(@CurrentCaller() caller: Caller, @Param('id') id: string) {
+    return reportDetailsView(await this.reports.details(parseReportId(id), caller));
   }
 
   @Post(':id/cancel')
+  @RequiresScope('reports:write')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: 'Cancel a queued or running report',
@@ -94,8 +100,8 @@ export class ReportsController {
   @ApiResponse(problems.notFound(`/reports/${EXAMPLE_ID}/cancel`))
   @ApiResponse(problems.finished)
   @ApiResponse(problems.unavailable(`/reports/${EXAMPLE_ID}/cancel`))
-  async cancel(@Param('id') id: string) {
-    return reportDetailsView(await this.reports.cancel(parseReportId(id)));
+  async cancel(@CurrentCaller() caller: Caller, @Param('id') id: string) {
+    return reportDetailsView(await this.reports.cancel(parseReportId(id), caller));
   }
 
   @Get(':id/download')
@@ -107,8 +113,8 @@ export class ReportsController {
   @ApiResponse(problems.notDownloadable)
   @ApiResponse(problems.expired())
   @ApiResponse(problems.unavailable(`/reports/${EXAMPLE_ID}/download`))
-  async download(@Param('id') id: string, @Res() response: Response): Promise<void> {
-    const url = await this.reports.downloadUrl(parseReportId(id));
+  async download(@CurrentCaller() caller: Caller, @Param('id') id: string, @Res() response: Response): Promise<void> {
+    const url = await this.reports.downloadUrl(parseReportId(id), caller);
     response.setHeader('Cache-Control', 'no-store');
     response.redirect(HttpStatus.FOUND, url);
   }

@@ -24,6 +24,7 @@ import { isConnectTimeout, PoolGate } from '../database/pool-gate';
 import { DependencyUnavailable, ProblemException, ProblemType, reportExpired, reportNotFound } from '../problem/problem';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { API_ENV, API_METRICS, REPORT_STORAGE } from '../tokens';
+import { isAdmin, type Caller } from '../auth/caller';
 import type { TriggerParams } from './report-params';
 
 /** The state a client polls for (the original `/get_report` body maps 1:1 onto it). */
@@ -60,6 +61,17 @@ function triggerFingerprint(params: TriggerParams): string {
 
 /** Presigned URLs kept per API process (a few hundred bytes each); the oldest goes first. */
 const URL_CACHE_LIMIT = 10_000;
+/** Report owners kept per API process (an owner never changes, so entries never go stale). */
+const OWNER_CACHE_LIMIT = 100_000;
+
+/**
+ * An Idempotency-Key is the caller's own: the same key sent by two owners names two requests
+ * (otherwise one owner could learn another's report id by guessing its key). Length-prefixed, so
+ * no owner/key pair can spell another.
+ */
+function ownedIdempotencyKey(key: string, owner: string | null): string {
+  return owner === null ? key : `${owner.length}:${owner}:${key}`;
+}
 
 /**
  * Triggering and reading reports. The API never computes: it writes the durable row, enqueues the
@@ -70,6 +82,8 @@ const URL_CACHE_LIMIT = 10_000;
 export class ReportsService {
   /** Presigned URLs of complete reports, reused while at least half their lifetime is left. */
   private readonly urlCache = new Map<string, { url: string; reuseUntil: number }>();
+  /** Who owns each report read lately: the owner check of a status poll costs no PostgreSQL read. */
+  private readonly owners = new Map<string, string | null>();
   private readonly pool: PoolGate;
 
   constructor(
@@ -90,15 +104,15 @@ export class ReportsService {
    * already used with the same parameters returns that report instead (replayed), and with other
    * parameters is refused (409).
    */
-  async trigger(params: TriggerParams, idempotencyKey?: string): Promise<Triggered> {
+  async trigger(params: TriggerParams, caller: Caller, idempotencyKey?: string): Promise<Triggered> {
     const id = newReportId();
-    const report = { id, asOf: params.asOf, method: params.method };
+    const report = { id, asOf: params.asOf, method: params.method, owner: caller.owner };
     if (idempotencyKey === undefined) {
       await this.database(() => this.reports.create(report));
     } else {
       const fingerprint = triggerFingerprint(params);
       const outcome = await this.database(() =>
-        this.reports.createWithIdempotencyKey(report, { key: idempotencyKey, fingerprint, ttlHours: IDEMPOTENCY_KEY_TTL_HOURS }),
+        this.reports.createWithIdempotencyKey(report, { key: ownedIdempotencyKey(idempotencyKey, caller.owner), fingerprint, ttlHours: IDEMPOTENCY_KEY_TTL_HOURS }),
       );
       if (!outcome.created) {
         if (outcome.fingerprint !== fingerprint) {
@@ -124,9 +138,10 @@ export class ReportsService {
       // The client gets a 503 and never learns this id; the row records why it never ran, and the
       // key is freed so the client's retry with it starts a report that does run.
       await this.reports.fail(id, 'the report could not be queued').catch(() => undefined);
-      if (idempotencyKey !== undefined) await this.reports.releaseIdempotencyKey(idempotencyKey, id).catch(() => undefined);
+      if (idempotencyKey !== undefined) await this.reports.releaseIdempotencyKey(ownedIdempotencyKey(idempotencyKey, caller.owner), id).catch(() => undefined);
       throw error;
     }
+    this.rememberOwner(id, caller.owner);
     this.metrics.triggered.labels(params.method).inc();
     this.logger.info({ reportId: id, asOf: data.asOf, method: data.method }, 'report queued');
     return { id, replayed: false };
@@ -136,7 +151,8 @@ export class ReportsService {
    * The hot path (`/get_report`): one Redis read for a report in flight, none for a complete one
    * already answered (cached URL), PostgreSQL only when Redis no longer has the job.
    */
-  async state(id: string): Promise<ReportState> {
+  async state(id: string, caller: Caller): Promise<ReportState> {
+    await this.ensureVisible(id, caller);
     const cached = this.urlCache.get(id);
     if (cached && cached.reuseUntil > Date.now()) return { status: 'complete', url: cached.url };
 
@@ -176,9 +192,9 @@ export class ReportsService {
   }
 
   /** The row for GET /reports/:id, with the live job state folded in when Redis has it. */
-  async details(id: string): Promise<ReportDetails> {
+  async details(id: string, caller: Caller): Promise<ReportDetails> {
     const row = await this.database(() => this.reports.find(id));
-    if (!row) throw reportNotFound(id);
+    if (!row || !visibleTo(row.owner, caller)) throw reportNotFound(id);
     if (row.status !== ReportStatus.queued && row.status !== ReportStatus.running) {
       return { row, status: row.status, progress: row.progress, error: row.error };
     }
@@ -198,8 +214,8 @@ export class ReportsService {
   }
 
   /** A fresh presigned URL of a complete report (GET /reports/:id/download). */
-  async downloadUrl(id: string): Promise<string> {
-    const { row, status, error } = await this.details(id);
+  async downloadUrl(id: string, caller: Caller): Promise<string> {
+    const { row, status, error } = await this.details(id, caller);
     if (status === ReportStatus.complete && row.s3Key) return this.presign(id, row.s3Key);
     if (status === ReportStatus.expired) throw reportExpired(id);
     if (status === ReportStatus.failed) {
@@ -245,7 +261,8 @@ export class ReportsService {
    * one is stopped by its worker, which watches the row (within about a second). Cancelling a
    * cancelled report again is fine; any other finished report answers 409.
    */
-  async cancel(id: string): Promise<ReportDetails> {
+  async cancel(id: string, caller: Caller): Promise<ReportDetails> {
+    await this.ensureVisible(id, caller);
     const outcome = await this.database(() => this.reports.cancel(id));
     if (!outcome) throw reportNotFound(id);
     if (!outcome.cancelled && outcome.status !== ReportStatus.cancelled) {
@@ -273,8 +290,36 @@ export class ReportsService {
   }
 
   /** GET /reports: a page of rows, newest first (rows only: live progress is on GET /reports/{id}). */
-  list(filter: ReportListFilter, limit: number, after: ReportListPosition | null): Promise<ReportListPage> {
-    return this.database(() => this.reports.list(filter, limit, after));
+  list(filter: ReportListFilter, limit: number, after: ReportListPosition | null, caller: Caller): Promise<ReportListPage> {
+    // An owner of null (API_AUTH=off) is an admin: no filter.
+    const owned = isAdmin(caller) || caller.owner === null ? filter : { ...filter, owner: caller.owner };
+    return this.database(() => this.reports.list(owned, limit, after));
+  }
+
+  /**
+   * Another owner's report answers 404, exactly as an unknown id does (403 would disclose that it
+   * exists). The owner comes from memory after the first read of a report in this process.
+   */
+  private async ensureVisible(id: string, caller: Caller): Promise<void> {
+    if (isAdmin(caller)) return;
+    let owner: string | null;
+    if (this.owners.has(id)) {
+      owner = this.owners.get(id) ?? null;
+    } else {
+      const found = await this.database(() => this.reports.ownerOf(id));
+      if (found === undefined) throw reportNotFound(id);
+      owner = found;
+      this.rememberOwner(id, owner);
+    }
+    if (!visibleTo(owner, caller)) throw reportNotFound(id);
+  }
+
+  private rememberOwner(id: string, owner: string | null): void {
+    if (this.owners.size >= OWNER_CACHE_LIMIT) {
+      const oldest = this.owners.keys().next().value;
+      if (oldest !== undefined) this.owners.delete(oldest);
+    }
+    this.owners.set(id, owner);
   }
 
   /** Reports created before this instant are past REPORT_RETENTION_DAYS (expired, or about to be). */
@@ -322,4 +367,9 @@ export class ReportsService {
       throw new DependencyUnavailable('database', error);
     }
   }
+}
+
+/** Admin sees every owner's reports; any other key only its owner's (never the ownerless ones). */
+function visibleTo(owner: string | null, caller: Caller): boolean {
+  return isAdmin(caller) || (owner !== null && owner === caller.owner);
 }

@@ -7,6 +7,7 @@ import { logServerProblem, problemFromException } from '../problem/problem-detai
 import { PROBLEM_CONTENT_TYPE } from '../problem/problem';
 import { compatStateView } from './report-views';
 import type { ReportsService } from './reports.service';
+import type { ApiKeyVerifier } from '../auth/api-key-verifier';
 
 /**
  * `GET /get_report?report_id=<valid id>` answered straight from Node's HTTP server, before Express.
@@ -16,14 +17,14 @@ import type { ReportsService } from './reports.service';
  * Measured on the 2-core machine: Express alone costs ~4× a bare Node handler per request
  * (hello world ≈ 2.6 k vs 9–14 k req/s), so no amount of work in the handler reaches the target
  * through Express + Nest. This lane does exactly what the Nest route does — the same
- * ReportsService.state, the same body (compatStateView), the same problem+json for a 404/503
+ * key check (ApiKeyVerifier, cached: no PostgreSQL read per poll), the same ReportsService.state, the same body (compatStateView), the same problem+json for a 404/503
  * (problemFromException), helmet's headers, the request metric — and nothing else. Anything it
  * does not recognise (another path, a malformed or repeated id, extra parameters) falls through
  * to Express, so the 400 answers and every other route stay in one place (CompatController).
  */
 export function installStatusFastLane(
   server: Server,
-  deps: { reports: ReportsService; metrics: ApiMetrics; logger: PinoLogger },
+  deps: { reports: ReportsService; verifier: ApiKeyVerifier; metrics: ApiMetrics; logger: PinoLogger },
 ): void {
   const [express] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
   if (!express) throw new Error('the HTTP server has no request handler to put the fast lane in front of');
@@ -50,14 +51,17 @@ export function installStatusFastLane(
       return;
     }
     const started = process.hrtime.bigint();
-    deps.reports.state(id).then(
-      (state) => reply(res, 200, 'application/json; charset=utf-8', compatStateView(state), started),
-      (error: unknown) => {
-        const { problem, headers: extra } = problemFromException(error, '/get_report');
-        logServerProblem(deps.logger, error, problem);
-        reply(res, problem.status, `${PROBLEM_CONTENT_TYPE}; charset=utf-8`, problem, started, extra);
-      },
-    );
+    deps.verifier
+      .authorize(req.headers.authorization, 'reports:read')
+      .then((caller) => deps.reports.state(id, caller))
+      .then(
+        (state) => reply(res, 200, 'application/json; charset=utf-8', compatStateView(state), started),
+        (error: unknown) => {
+          const { problem, headers: extra } = problemFromException(error, '/get_report');
+          logServerProblem(deps.logger, error, problem);
+          reply(res, problem.status, `${PROBLEM_CONTENT_TYPE}; charset=utf-8`, problem, started, extra);
+        },
+      );
   });
 }
 

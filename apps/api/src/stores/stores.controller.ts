@@ -1,11 +1,12 @@
 import { Controller, Get, Header, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { storeTimeline, UPTIME_METHODS } from '@store-uptime/uptime';
 import { openApiSchemas } from '../reports/report-views';
 import { AS_OF_DESCRIPTION, METHOD_DESCRIPTION } from '../reports/report-params';
 import { parseStoreQuery, STORE_ID_FORM } from './store-params';
 import { STORE_EXAMPLES, storeOpenApiSchemas, storeUptimeView } from './store-views';
 import { StoresService } from './stores.service';
+import { RequiresScope } from '../auth/api-key.guard';
 
 const problem = { content: { 'application/problem+json': { schema: openApiSchemas.problem } } };
 
@@ -38,6 +39,10 @@ const unavailable = { status: 503, description: 'PostgreSQL unavailable (Retry-A
 
 /** One store on demand: its numbers, and the evidence behind them. */
 @ApiTags('stores')
+@ApiBearerAuth()
+// Any key that may read reports may read a store: stores are the fleet's data, not one owner's
+// (owners are for reports, which a key creates), so no owner rule applies here.
+@RequiresScope('reports:read')
 @Controller('stores')
 export class StoresController {
   constructor(private readonly stores: StoresService) {}

@@ -33,6 +33,7 @@ export type ReportStatus = (typeof ReportStatus)[keyof typeof ReportStatus];
 @Index('reports_status_created_at_id_idx', ['status', 'createdAt', 'id'])
 @Index('reports_method_created_at_id_idx', ['method', 'createdAt', 'id'])
 @Index('reports_status_method_created_at_id_idx', ['status', 'method', 'createdAt', 'id'])
+@Index('reports_owner_created_at_id_idx', ['owner', 'createdAt', 'id'])
 export class ReportEntity {
   /** 32 lowercase hex characters (128 random bits) made by the API; unguessable, so it doubles as the capability to read the report. */
   @PrimaryColumn({ type: 'char', length: 32 })
@@ -70,6 +71,10 @@ export class ReportEntity {
   /** Why the report failed; shown to the client, so no stack traces or internals. */
   @Column({ type: 'text', nullable: true })
   error!: string | null;
+
+  /** The owner of the key that triggered it; null before API keys existed or with API_AUTH=off (then only `admin` sees it). */
+  @Column({ type: 'text', nullable: true })
+  owner!: string | null;
 
   @Column({ name: 's3_key', type: 'text', nullable: true })
   s3Key!: string | null;

@@ -15,6 +15,8 @@ export interface NewReport {
   id: string;
   asOf: Date | null;
   method: UptimeMethod;
+  /** The triggering key's owner (null with API_AUTH=off). */
+  owner?: string | null;
 }
 
 export interface ReportOutcome {
@@ -44,6 +46,8 @@ export interface ReportListFilter {
   method?: UptimeMethod;
   createdAfter?: Date;
   createdBefore?: Date;
+  /** Only this owner's reports (a non-admin key's listing). */
+  owner?: string;
 }
 
 /** A listing position: the last row of the previous page, its time exactly as PostgreSQL holds it (microseconds). */
@@ -84,12 +88,19 @@ export class ReportsRepository {
   }
 
   async create(report: NewReport, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.query(`INSERT INTO "reports" ("id", "status", "as_of", "method") VALUES ($1, $2, $3, $4)`, [
+    await manager.query(`INSERT INTO "reports" ("id", "status", "as_of", "method", "owner") VALUES ($1, $2, $3, $4, $5)`, [
       checked(report.id),
       ReportStatus.queued,
       report.asOf,
       report.method,
+      report.owner ?? null,
     ]);
+  }
+
+  /** The report's owner (never changes once created): `undefined` when there is no such report. */
+  async ownerOf(id: string): Promise<string | null | undefined> {
+    const rows = await this.rows<{ owner: string | null }>(`SELECT "owner" FROM "reports" WHERE "id" = $1`, [checked(id)]);
+    return rows[0]?.owner;
   }
 
   /**
@@ -256,6 +267,7 @@ export class ReportsRepository {
       .orderBy('report.created_at', 'DESC')
       .addOrderBy('report.id', 'DESC')
       .limit(limit + 1);
+    if (filter.owner !== undefined) query.andWhere('report.owner = :owner', { owner: filter.owner });
     if (filter.status) query.andWhere('report.status = :status', { status: filter.status });
     if (filter.method) query.andWhere('report.method = :method', { method: filter.method });
     if (filter.createdAfter) query.andWhere('report.created_at > :createdAfter', { createdAfter: filter.createdAfter });
