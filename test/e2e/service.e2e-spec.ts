@@ -2,25 +2,34 @@ import type { INestApplication } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { Client } from 'pg';
-import request from 'supertest';
+import createClient from 'openapi-fetch';
+import supertest from 'supertest';
 import { createApiApp } from '../../apps/api/src/api-app';
 import { createWorkerApp } from '../../apps/worker/src/worker-app';
 import { ReportSweeperService } from '../../apps/worker/src/reports/report-sweeper.service';
 import { LOST_JOB_REASON, QUEUES } from '@store-uptime/queue';
 import { ensureBuilt } from '../faults/support/harness';
+import type { paths } from './support/api-types';
+import { contractMiddleware, contractRequest } from './support/contract-client';
 import { expectedReportCsv } from './support/fixture-data';
+import { OpenApiContract } from '../../scripts/openapi/openapi-contract';
 import { COMPILED_THREAD_ENTRY, createTestNamespace, httpGet, pollUntil, type TestNamespace } from './support/test-services';
 
 /**
  * The service end to end: the API and the worker as Nest apps in this process, on this machine's
  * real PostgreSQL, Redis and S3 (Ceph RGW), each in a namespace of this run. The worker computes
  * in its real worker thread (the compiled dist/ entry, built first if stale), as in production.
+ * Every answer the specs receive is checked against the OpenAPI document the API serves
+ * (support/openapi-contract.ts): status, media type, headers and body.
  */
 
 const PROBLEM = /^application\/problem\+json/;
 const ID = /^[0-9a-f]{32}$/;
 
-type Server = Parameters<typeof request>[0];
+type Server = Parameters<typeof supertest>[0];
+
+let contract: OpenApiContract | undefined;
+const request = contractRequest(() => contract);
 
 describe('store-uptime service (API + worker, end to end)', () => {
   let ns: TestNamespace;
@@ -34,8 +43,10 @@ describe('store-uptime service (API + worker, end to end)', () => {
     ensureBuilt();
     ns = await createTestNamespace();
     api = await createApiApp({ env: ns.env(), ignoreEnvFile: true, shutdownHooks: false });
-    await api.init();
+    // Listening (supertest reuses the port), so the typed client can reach it over HTTP too.
+    await api.listen(0, '127.0.0.1');
     server = api.getHttpServer() as Server;
+    contract = new OpenApiContract((await supertest(server).get('/docs-json').expect(200)).body as ConstructorParameters<typeof OpenApiContract>[0]);
   });
 
   afterAll(async () => {
@@ -196,6 +207,70 @@ describe('store-uptime service (API + worker, end to end)', () => {
       const echo = await request(server).get('/echo/hello%20there').expect(200);
       expect(echo.text).toBe('hello there');
       expect(echo.headers['content-type']).toMatch(/^text\/plain/);
+    });
+  });
+
+  describe('the client generated from the document (openapi-typescript + openapi-fetch)', () => {
+    it('triggers, polls until complete and downloads the CSV, every answer as documented', async () => {
+      const address = (api.getHttpServer() as { address(): { port: number } }).address();
+      const client = createClient<paths>({ baseUrl: `http://127.0.0.1:${address.port}` });
+      client.use(contractMiddleware(contract!));
+
+      const asOf = '2023-01-24T18:00:00.000Z';
+      const accepted = await client.POST('/reports', { body: { as_of: asOf, method: 'hourly' } });
+      expect(accepted.response.status).toBe(202);
+      const id = accepted.data!.id;
+      expect(accepted.response.headers.get('location')).toBe(`/reports/${id}`);
+
+      const details = await pollUntil(
+        async () => (await client.GET('/reports/{id}', { params: { path: { id } } })).data!,
+        (body) => body.status === 'complete' || body.status === 'failed',
+      );
+      expect(details).toMatchObject({ id, status: 'complete', parameters: { as_of: asOf, method: 'hourly' }, now_used: asOf });
+
+      // The 302 is declared with its Location: a client that does not follow it reads the link.
+      const redirect = await client.GET('/reports/{id}/download', { params: { path: { id } }, redirect: 'manual', parseAs: 'text' });
+      expect(redirect.response.status).toBe(302);
+      const location = redirect.response.headers.get('location')!;
+      const csv = (await httpGet(location)).text;
+      expect(csv).toBe(expectedReportCsv({ asOf: new Date(asOf), method: 'hourly' }));
+
+      // The original routes through the same client.
+      const compat = await client.GET('/get_report', { params: { query: { report_id: id } } });
+      expect(compat.data).toEqual({ status: 'Complete', url: expect.stringContaining(`/reports/${id}.csv`) });
+    });
+  });
+
+  describe('strict inputs', () => {
+    const id = 'f'.repeat(32);
+
+    it.each([
+      ['GET /get_report (the status fast lane form)', () => request(server).get(`/get_report?report_id=${id}&verbose=1`), ['verbose']],
+      ['GET /reports/:id', () => request(server).get(`/reports/${id}?fields=all&x=1`), ['fields', 'x']],
+      ['POST /reports', () => request(server).post('/reports?method=step').send({}), ['method']],
+      ['GET /health/live', () => request(server).get('/health/live?probe=1'), ['probe']],
+    ])('refuses unknown query parameters, listing them: %s', async (_name, send, unknown) => {
+      const response = await send();
+      expect(response.status).toBe(400);
+      expect(response.headers['content-type']).toMatch(PROBLEM);
+      expect(response.body.errors).toEqual(unknown.map((name) => ({ path: name, message: 'unknown query parameter' })));
+    });
+
+    it.each([
+      ['POST /reports with text', () => request(server).post('/reports').set('content-type', 'text/plain').send('{"method":"step"}')],
+      ['POST /reports with a form', () => request(server).post('/reports').type('form').send({ method: 'step' })],
+      ['POST /get_report with text', () => request(server).post('/get_report').set('content-type', 'text/plain').send(`{"report_id":"${id}"}`)],
+      ['POST /trigger_report with a form', () => request(server).post('/trigger_report').type('form').send({ x: '1' })],
+    ])('answers 415 for a body that is not JSON: %s', async (_name, send) => {
+      const response = await send();
+      expect(response.status).toBe(415);
+      expect(response.headers['content-type']).toMatch(PROBLEM);
+      expect(response.body.detail).toMatch(/must be application\/json/);
+    });
+
+    it('still takes a POST without a body', async () => {
+      await request(server).post('/trigger_report').expect(200);
+      await request(server).post('/reports').expect(202);
     });
   });
 

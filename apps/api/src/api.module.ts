@@ -1,5 +1,5 @@
 import { Inject, Injectable, Module, RequestMethod, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { BullModule } from '@nestjs/bullmq';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
@@ -14,6 +14,7 @@ import { ListenedQueue, producerConnection, QUEUES } from '@store-uptime/queue';
 import { ReportStorage } from '@store-uptime/storage';
 import { EXTRA_READINESS_CHECKS, HealthController } from '@store-uptime/health';
 import { basicAuth, BULL_BOARD_PATH } from './admin/bull-board';
+import { StrictQueryGuard } from './http/strict-query.guard';
 import { ApiMetrics } from './metrics/api-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
@@ -102,6 +103,7 @@ export class ApiModule {
         { provide: API_METRICS, useFactory: () => new ApiMetrics() },
         { provide: REPORT_STORAGE, useFactory: () => new ReportStorage(s3SettingsFromEnv(env)) },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_GUARD, useClass: StrictQueryGuard },
         // S3 is not checked: the API only presigns URLs, which needs no request to S3.
         { provide: EXTRA_READINESS_CHECKS, useValue: [] },
       ],

@@ -1,0 +1,178 @@
+import { ProblemType } from '../problem/problem';
+
+/** Example values of the document (each checked against its schema by Spectral's oas3-valid-*-example rules). */
+
+export const EXAMPLE_ID = '3f2b8c1d9e7a4b6c8d0e1f2a3b4c5d6e';
+const links = { self: `/reports/${EXAMPLE_ID}`, download: `/reports/${EXAMPLE_ID}/download` };
+const presigned =
+  `https://s3.example.com/store-uptime-reports/reports/${EXAMPLE_ID}.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=86400&X-Amz-Signature=0f1e2d`;
+
+export const EXAMPLES = {
+  triggerRequest: {
+    defaults: { summary: 'Every default: now = the latest poll, hourly method', value: {} },
+    asOfStep: { summary: 'A fixed "now" and the step method', value: { as_of: '2023-01-24T12:00:00Z', method: 'step' } },
+  },
+  triggerAccepted: { queued: { summary: 'Queued', value: { id: EXAMPLE_ID, status: 'queued', links } } },
+  reportDetails: {
+    running: {
+      summary: 'Being computed',
+      value: {
+        id: EXAMPLE_ID,
+        status: 'running',
+        progress: 0.4,
+        parameters: { as_of: null, method: 'hourly' },
+        counts: { stores: null, rows_skipped: null },
+        now_used: null,
+        warnings: [],
+        error: null,
+        attempts: 1,
+        created_at: '2023-01-25T18:20:00.000Z',
+        started_at: '2023-01-25T18:20:00.120Z',
+        finished_at: null,
+        links,
+      },
+    },
+    complete: {
+      summary: 'Complete, with a warning',
+      value: {
+        id: EXAMPLE_ID,
+        status: 'complete',
+        progress: 1,
+        parameters: { as_of: null, method: 'hourly' },
+        counts: { stores: 14092, rows_skipped: 0 },
+        now_used: '2023-01-25T18:13:22.479Z',
+        warnings: [{ code: 'stores_without_zone', count: 1 }],
+        error: null,
+        attempts: 1,
+        created_at: '2023-01-25T18:20:00.000Z',
+        started_at: '2023-01-25T18:20:00.120Z',
+        finished_at: '2023-01-25T18:20:01.870Z',
+        links,
+      },
+    },
+  },
+  compatTrigger: { created: { summary: 'The new report id', value: { report_id: EXAMPLE_ID } } },
+  compatStatusRequest: { byId: { summary: 'A report id', value: { report_id: EXAMPLE_ID } } },
+  compatState: {
+    running: { summary: 'Being computed', value: { status: 'Running', progress: 0.42 } },
+    complete: { summary: 'Complete: a presigned link to the CSV', value: { status: 'Complete', url: presigned } },
+    failed: { summary: 'Failed, with the reason', value: { status: 'Failed', error: 'loading the report window failed: the database did not answer in time' } },
+  },
+  health: {
+    ready: {
+      summary: 'Every dependency answers',
+      value: { status: 'ok', info: { postgres: { status: 'up' }, redis: { status: 'up' } }, error: {}, details: { postgres: { status: 'up' }, redis: { status: 'up' } } },
+    },
+  },
+  presignedUrl: presigned,
+} as const;
+
+/** Problem documents the API sends, each with the status it is sent with. */
+export const PROBLEM_EXAMPLES = {
+  unknownQueryParameter: {
+    summary: 'A query parameter the operation does not take',
+    value: {
+      type: ProblemType.invalidRequest,
+      title: 'Invalid request',
+      status: 400,
+      detail: 'unknown query parameter(s): foo',
+      instance: '/reports',
+      errors: [{ path: 'foo', message: 'unknown query parameter' }],
+    },
+  },
+  invalidReportId: {
+    summary: 'A malformed report id',
+    value: { type: ProblemType.invalidReportId, title: 'Invalid report id', status: 400, detail: 'A report id is 32 lowercase hexadecimal characters.', instance: '/reports/not-an-id' },
+  },
+  invalidBody: {
+    summary: 'Invalid fields, each listed',
+    value: {
+      type: ProblemType.invalidRequest,
+      title: 'Invalid request',
+      status: 400,
+      detail: 'method: Invalid option: expected one of "hourly"|"step"; (body): unknown field(s): asOf',
+      instance: '/reports',
+      errors: [
+        { path: 'method', message: 'Invalid option: expected one of "hourly"|"step"' },
+        { path: '(body)', message: 'unknown field(s): asOf' },
+      ],
+    },
+  },
+  brokenJson: {
+    summary: 'A body that is not valid JSON',
+    value: { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'The request body is not valid JSON.', instance: '/reports' },
+  },
+  reportNotFound: {
+    summary: 'No such report',
+    value: { type: ProblemType.reportNotFound, title: 'Report not found', status: 404, detail: `There is no report ${EXAMPLE_ID}.`, instance: `/reports/${EXAMPLE_ID}` },
+  },
+  reportNotComplete: {
+    summary: 'Still being computed (Retry-After: 1)',
+    value: {
+      type: ProblemType.reportNotComplete,
+      title: 'Report not complete',
+      status: 409,
+      detail: 'The report is still being computed; poll GET /reports/{id} until it is complete.',
+      instance: `/reports/${EXAMPLE_ID}/download`,
+    },
+  },
+  reportFailed: {
+    summary: 'The report failed',
+    value: {
+      type: ProblemType.reportFailed,
+      title: 'Report failed',
+      status: 409,
+      detail: 'The report failed: writing the CSV to S3 failed: AccessDenied',
+      instance: `/reports/${EXAMPLE_ID}/download`,
+    },
+  },
+  bodyTooLarge: {
+    summary: 'A body over 16 kB',
+    value: { type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'The request body is too large.', instance: '/reports' },
+  },
+  unsupportedMediaType: {
+    summary: 'A body that is not JSON',
+    value: {
+      type: 'about:blank',
+      title: 'Unsupported Media Type',
+      status: 415,
+      detail: 'The request body must be application/json, not text/plain.',
+      instance: '/reports',
+    },
+  },
+  tooManyTriggers: {
+    summary: 'Over TRIGGER_RATE_LIMIT triggers this minute',
+    value: { type: 'about:blank', title: 'Too Many Requests', status: 429, detail: 'ThrottlerException: Too Many Requests', instance: '/reports' },
+  },
+  internalError: {
+    summary: 'An unexpected error (logged; its text is never sent)',
+    value: { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'An unexpected error occurred; it has been logged.', instance: '/reports' },
+  },
+  dependencyUnavailable: {
+    summary: 'Redis or PostgreSQL not answering (Retry-After: 5)',
+    value: {
+      type: ProblemType.dependencyUnavailable,
+      title: 'Service temporarily unavailable',
+      status: 503,
+      detail: 'The report queue (Redis) is not reachable; try again shortly.',
+      instance: '/reports',
+    },
+  },
+  notReady: {
+    summary: 'A dependency is down',
+    value: {
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'The service is temporarily unavailable; try again shortly.',
+      instance: '/health/ready',
+      checks: { postgres: { status: 'up' }, redis: { status: 'down', message: 'Redis did not answer within 2000 ms' } },
+    },
+  },
+  unauthorized: {
+    summary: 'Missing or wrong credentials',
+    value: { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Credentials are required.', instance: '/admin/queues' },
+  },
+} as const;
+
+export type ProblemKind = keyof typeof PROBLEM_EXAMPLES;

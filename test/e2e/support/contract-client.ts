@@ -1,0 +1,60 @@
+import supertest from 'supertest';
+import type { Middleware } from 'openapi-fetch';
+import type { Answer, OpenApiContract } from '../../../scripts/openapi/openapi-contract';
+
+type Target = Parameters<typeof supertest>[0];
+type Methods = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head';
+
+/**
+ * Paths outside the API's contract: the document itself and Swagger UI, and Bull Board's own JSON
+ * API below its (documented) UI. Everything else an end-to-end spec receives is checked.
+ */
+const OUTSIDE_CONTRACT = [/^\/docs(-json)?(\/|$)/, /^\/admin\/queues\/./];
+
+function failures(contract: OpenApiContract, answer: Answer): string[] {
+  const path = answer.path.split('?')[0] ?? answer.path;
+  if (OUTSIDE_CONTRACT.some((pattern) => pattern.test(path))) return [];
+  // An undocumented route (404 from the router) must still answer a problem document.
+  if (contract.route(path) === undefined) return contract.problemViolations(answer);
+  return contract.violations(answer);
+}
+
+/**
+ * supertest, with every answer checked against the served document (`contract()`: read when the
+ * answer arrives, so it can be fetched after the app starts). A departure fails the request's
+ * test with each violation named.
+ */
+export function contractRequest(contract: () => OpenApiContract | undefined) {
+  return (target: Target): Pick<ReturnType<typeof supertest>, Methods> => {
+    const agent = supertest(target);
+    const checked =
+      (method: Methods) =>
+      (url: string): supertest.Test =>
+        agent[method](url).expect((response: supertest.Response) => {
+          const current = contract();
+          if (!current) throw new Error('the OpenAPI contract is not loaded yet');
+          const req = (response as unknown as { req: { method: string; path: string } }).req;
+          const problems = failures(current, { method: req.method, path: req.path, status: response.status, headers: response.headers, text: response.text ?? '' });
+          if (problems.length > 0) throw new Error(`answer departs from the OpenAPI document:\n${problems.join('\n')}`);
+        });
+    return { get: checked('get'), post: checked('post'), put: checked('put'), patch: checked('patch'), delete: checked('delete'), head: checked('head') };
+  };
+}
+
+/** openapi-fetch middleware: every answer the typed client receives is checked the same way. */
+export function contractMiddleware(contract: OpenApiContract): Middleware {
+  return {
+    async onResponse({ request, response }) {
+      const url = new URL(request.url);
+      const problems = failures(contract, {
+        method: request.method,
+        path: `${url.pathname}${url.search}`,
+        status: response.status,
+        headers: Object.fromEntries(response.headers.entries()),
+        text: await response.clone().text(),
+      });
+      if (problems.length > 0) throw new Error(`answer departs from the OpenAPI document:\n${problems.join('\n')}`);
+      return undefined;
+    },
+  };
+}
