@@ -14,14 +14,9 @@
  *
  *   npm run build && npm run bench:service [-- --runs 5 --seconds 10 --connections 50 --pending 1000]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { openSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
@@ -30,7 +25,8 @@ import { dataSourceOptionsFromUrl, ingestFiles, migrateUp } from '@store-uptime/
 import { createTempDatabase } from '../test/support/temp-database';
 import { QUEUES, workerConnection } from '@store-uptime/queue';
 import { deleteBucketAndObjects } from '../scripts/faults/namespace';
-import { fullScalePolls, REPO_ROOT, SAMPLE_HOURS, SAMPLE_TIMEZONES } from './full-scale-data';
+import { fullScalePolls, SAMPLE_HOURS, SAMPLE_TIMEZONES } from './full-scale-data';
+import { describeReads, freePort, sleep, startApp, statusReads, stop, waitReady } from './service-processes';
 
 const { values } = parseArgs({
   options: {
@@ -57,48 +53,6 @@ const SERVICES = {
 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
-
-function startApp(name: 'api' | 'worker', env: Record<string, string>): ChildProcess {
-  // Logs are produced either way (their cost is part of the measurement); kept only on request.
-  const logDir = values['log-dir'];
-  const stdout = logDir ? openSync(join(logDir, `${name}.log`), 'w') : 'ignore';
-  const child = spawn(process.execPath, [join(REPO_ROOT, `dist/apps/${name}/src/main.js`)], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', stdout, 'inherit'],
-  });
-  child.on('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGTERM') process.stderr.write(`${name} exited (${code ?? signal})\n`);
-  });
-  return child;
-}
-
-async function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  throw new Error(`${url} not ready after ${timeoutMs} ms`);
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  await Promise.race([once(child, 'exit'), sleep(15_000).then(() => child.kill('SIGKILL'))]);
-}
 
 async function triggerToComplete(api: string): Promise<{ seconds: number; id: string }> {
   const started = performance.now();
@@ -114,22 +68,10 @@ async function triggerToComplete(api: string): Promise<{ seconds: number; id: st
   }
 }
 
-/** Status reads for `ids`, round robin: each request asks for the next id. */
-async function statusReads(api: string, ids: string[], label: string): Promise<void> {
-  let next = 0;
-  const result = await autocannon({
-    url: api,
-    connections: Number(values.connections),
-    duration: Number(values.seconds),
-    requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/get_report?report_id=${ids[next++ % ids.length]}` }) }],
-  });
-  const ok = result['2xx'];
-  const errors = result.non2xx + result.errors + result.timeouts;
-  console.log(
-    `status reads (${label}, ${ids.length.toLocaleString('en-US')} ids): ${Math.round(result.requests.average).toLocaleString('en-US')} req/s, ` +
-      `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms ` +
-      `(${ok.toLocaleString('en-US')} ok, ${errors} errors; ${values.connections} connections, ${values.seconds} s)`,
-  );
+/** GET /get_report for `ids`, round robin (bench:status measures both status routes over more ids). */
+async function readStatuses(api: string, ids: string[], label: string): Promise<void> {
+  const options = { connections: Number(values.connections), seconds: Number(values.seconds) };
+  console.log(describeReads(label, ids.length, await statusReads(api, ids, (id) => `/get_report?report_id=${id}`, options), options));
 }
 
 async function main(): Promise<void> {
@@ -168,7 +110,7 @@ async function main(): Promise<void> {
       TRIGGER_RATE_LIMIT: '0',
     };
     started = performance.now();
-    children.push(startApp('api', env), startApp('worker', env));
+    children.push(startApp('api', env, values['log-dir']), startApp('worker', env, values['log-dir']));
     const api = `http://127.0.0.1:${apiPort}`;
     await Promise.all([waitReady(`${api}/health/ready`), waitReady(`http://127.0.0.1:${workerPort}/health/ready`)]);
     console.log(`api and worker ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -189,7 +131,7 @@ async function main(): Promise<void> {
     const csv = await (await fetch(url)).text();
     console.log(`last report: ${csv.trim().split('\n').length - 1} stores, ${csv.length.toLocaleString('en-US')} bytes`);
 
-    await statusReads(api, [warmUp, ...runs].map((run) => run.id), 'Complete');
+    await readStatuses(api, [warmUp, ...runs].map((run) => run.id), 'Complete');
 
     // Reports in flight: pause the queue so their jobs wait, read their statuses, then drop them.
     const queue = new Queue(QUEUES.reports, { connection: workerConnection(SERVICES.redis), prefix });
@@ -204,7 +146,7 @@ async function main(): Promise<void> {
       );
       pending.push(...batch);
     }
-    await statusReads(api, pending, 'Running');
+    await readStatuses(api, pending, 'Running');
     await queue.obliterate({ force: true });
     await queue.close();
   } finally {

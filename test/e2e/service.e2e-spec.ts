@@ -420,6 +420,21 @@ describe('store-uptime service (API + worker, end to end)', () => {
       expect(workerMetrics.text).toMatch(/report_jobs_total\{outcome="complete"\} [1-9]/);
     });
 
+    it('counts status polls of every form in /metrics, by route pattern and status', async () => {
+      const unknown = 'e'.repeat(32);
+      await request(server).get(`/reports/${unknown}`).expect(404);
+      await request(server).get(`/get_report?report_id=${unknown}`).expect(404);
+      await request(server).post('/get_report').send({ report_id: unknown }).expect(404);
+      const metrics = (await request(server).get('/metrics').expect(200)).text;
+      const count = (method: string, route: string) =>
+        Number(new RegExp(`^http_request_duration_seconds_count\\{method="${method}",route="${route}",status="404"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
+      expect(count('GET', '/reports/:id')).toBeGreaterThanOrEqual(1);
+      expect(count('GET', '/get_report')).toBeGreaterThanOrEqual(1);
+      expect(count('POST', '/get_report')).toBeGreaterThanOrEqual(1);
+      // Never by id: a label per report would grow without bound.
+      expect(metrics).not.toContain(unknown);
+    });
+
     it('sets security headers', async () => {
       const response = await request(server).get('/echo/x').expect(200);
       expect(response.headers['x-content-type-options']).toBe('nosniff');

@@ -66,8 +66,13 @@ export class ApiModule {
           },
           // Status polls are most of the traffic (clients poll every second or so) and the hot
           // path (≥ 5,000 reads/s, docs/service.md): no per-request logger or access line for
-          // them. Their rate and latency are in /metrics; their errors are still logged.
-          exclude: [{ path: 'get_report', method: RequestMethod.ALL }],
+          // them. Their rate and latency are in /metrics; their 5xx are still logged.
+          // Every form of a status poll: the original route (GET and POST) and GET /reports/{id}
+          // (the download, a one-off, stays logged).
+          exclude: [
+            { path: 'get_report', method: RequestMethod.ALL },
+            { path: 'reports/:id', method: RequestMethod.GET },
+          ],
         }),
         TypeOrmModule.forRoot({
           ...dataSourceOptionsFromUrl(env.DATABASE_URL, { poolSize: env.DB_POOL_SIZE }),

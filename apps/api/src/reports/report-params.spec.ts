@@ -1,6 +1,6 @@
 import { ProblemException } from '../problem/problem';
 import { parseReportId, parseTriggerBody, reportIdFromBodyOrQuery } from './report-params';
-import { plainStatusQuery } from './status-fast-lane';
+import { plainReportPath, plainStatusQuery } from './status-fast-lane';
 
 const ID = '0123456789abcdef0123456789abcdef';
 
@@ -68,5 +68,21 @@ describe('plainStatusQuery (the fast lane takes only the plain form)', () => {
     [undefined, null],
   ])('%s → %s', (url, expected) => {
     expect(plainStatusQuery(url)).toBe(expected);
+  });
+});
+
+describe('plainReportPath (the fast lane takes only the plain REST form)', () => {
+  it.each([
+    [`/reports/${ID}`, ID],
+    [`/reports/${ID}?x=1`, null],
+    [`/reports/${ID}/`, null],
+    [`/reports/${ID}/download`, null],
+    [`/reports/${ID.toUpperCase()}`, null],
+    [`/reports/${ID.slice(1)}`, null],
+    ['/reports', null],
+    [`/get_report?report_id=${ID}`, null],
+    [undefined, null],
+  ])('%s → %s', (url, expected) => {
+    expect(plainReportPath(url)).toBe(expected);
   });
 });

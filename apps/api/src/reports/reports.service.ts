@@ -24,6 +24,7 @@ import { DependencyUnavailable, ProblemException, ProblemType, reportNotFound } 
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { API_ENV, API_METRICS, REPORT_STORAGE } from '../tokens';
 import type { TriggerParams } from './report-params';
+import { ReuseCache } from './reuse-cache';
 
 /** The state a client polls for (the original `/get_report` body maps 1:1 onto it). */
 export type ReportState =
@@ -40,6 +41,32 @@ type JobView =
 /** Presigned URLs kept per API process (a few hundred bytes each); the oldest goes first. */
 const URL_CACHE_LIMIT = 10_000;
 
+/** Details of reports kept per API process (about a kilobyte each); the oldest goes first. */
+const DETAILS_CACHE_LIMIT = 10_000;
+
+/**
+ * How long a finished report's details are reused without reading its row again. A complete or
+ * failed row no longer changes (the worker's last write made it so), so the window only bounds how
+ * long another process's later change of it (a retention purge, say) takes to be seen here.
+ */
+const FINISHED_DETAILS_REUSE_MS = 60_000;
+
+/**
+ * How long an unfinished report's row is reused while Redis says its job is still pending. Every
+ * poll still reads the job (live progress, and the moment it finishes, when the row is read again);
+ * only the row's transition fields (queued → running, attempts, started_at) may be this late. One
+ * second is a client's usual poll interval; without it every poll of a report in flight was a
+ * PostgreSQL read, which held GET /reports/{id} far below the original route's speed.
+ */
+const UNFINISHED_ROW_REUSE_MS = 1_000;
+
+export interface ReportDetails {
+  row: ReportEntity;
+  status: ReportStatus;
+  progress: number;
+  error: string | null;
+}
+
 /**
  * Triggering and reading reports. The API never computes: it writes the durable row, enqueues the
  * job, and answers status reads from the BullMQ job (live) or the row (durable: it survives Redis
@@ -49,6 +76,9 @@ const URL_CACHE_LIMIT = 10_000;
 export class ReportsService {
   /** Presigned URLs of complete reports, reused while at least half their lifetime is left. */
   private readonly urlCache = new Map<string, { url: string; reuseUntil: number }>();
+  /** GET /reports/:id: details of finished reports, and rows of unfinished ones (see the reuse windows above). */
+  private readonly finishedDetails = new ReuseCache<ReportDetails>(DETAILS_CACHE_LIMIT);
+  private readonly unfinishedRows = new ReuseCache<ReportEntity>(DETAILS_CACHE_LIMIT);
 
   constructor(
     @InjectQueue(QUEUES.reports) private readonly queue: Queue<ReportJobData, ReportJobResult>,
@@ -123,21 +153,41 @@ export class ReportsService {
     return lost ? { status: 'failed', error: LOST_JOB_REASON } : { status: 'running', progress: row.progress };
   }
 
-  /** The row for GET /reports/:id, with the live job state folded in when Redis has it. */
-  async details(id: string): Promise<{ row: ReportEntity; status: ReportStatus; progress: number; error: string | null }> {
+  /**
+   * The row for GET /reports/:id, with the live job state folded in when Redis has it. The hot
+   * path of status polls: a finished report's details are reused (no I/O); an unfinished one costs
+   * one Redis read, plus its row at most once a second while the job is pending.
+   */
+  async details(id: string): Promise<ReportDetails> {
+    const finished = this.finishedDetails.get(id);
+    if (finished) return finished;
+
+    // The job is read alongside the row (it is needed whenever the report is unfinished); a Redis
+    // failure only matters then.
+    const jobRead = this.jobView(id).then(
+      (job) => ({ job }),
+      () => ({ job: undefined }),
+    );
+    const recent = this.unfinishedRows.get(id);
+    if (recent) {
+      const { job } = await jobRead;
+      if (job?.state === 'pending') return { row: recent, status: recent.status, progress: job.progress, error: recent.error };
+      // Finished, gone or unknown: the row decides, read afresh.
+      this.unfinishedRows.delete(id);
+    }
+
     const row = await this.database(() => this.reports.findOneBy({ id }));
     if (!row) throw reportNotFound(id);
     if (row.status === ReportStatus.complete || row.status === ReportStatus.failed) {
-      return { row, status: row.status, progress: row.progress, error: row.error };
+      return this.finishedDetails.set(id, { row, status: row.status, progress: row.progress, error: row.error }, FINISHED_DETAILS_REUSE_MS);
     }
-    let job: JobView | null;
-    try {
-      job = await this.jobView(id);
-    } catch {
-      // Redis down: the row is still a truthful (if slightly stale) answer.
-      return { row, status: row.status, progress: row.progress, error: row.error };
+    const { job } = await jobRead;
+    // Redis down: the row is still a truthful (if slightly stale) answer.
+    if (job === undefined) return { row, status: row.status, progress: row.progress, error: row.error };
+    if (job?.state === 'pending') {
+      this.unfinishedRows.set(id, row, UNFINISHED_ROW_REUSE_MS);
+      return { row, status: row.status, progress: job.progress, error: row.error };
     }
-    if (job?.state === 'pending') return { row, status: row.status, progress: job.progress, error: row.error };
     if (job?.state === 'finished-failed') return { row, status: ReportStatus.failed, progress: row.progress, error: job.reason };
     if (job?.state === 'finished-ok') return { row, status: ReportStatus.complete, progress: 1, error: null };
     if (await this.failIfLost(id)) return { row, status: ReportStatus.failed, progress: row.progress, error: LOST_JOB_REASON };
