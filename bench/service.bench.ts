@@ -25,8 +25,9 @@ import { dataSourceOptionsFromUrl, ingestFiles, migrateUp } from '@store-uptime/
 import { createTempDatabase } from '../test/support/temp-database';
 import { QUEUES, workerConnection } from '@store-uptime/queue';
 import { deleteBucketAndObjects } from '../scripts/faults/namespace';
+import { freePort, sleep, startApp, stop, waitReady } from './bench-apps';
 import { fullScalePolls, SAMPLE_HOURS, SAMPLE_TIMEZONES } from './full-scale-data';
-import { describeReads, freePort, sleep, startApp, statusReads, stop, waitReady } from './service-processes';
+import { describeReads, statusReads } from './status-reads';
 
 const { values } = parseArgs({
   options: {

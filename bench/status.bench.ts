@@ -26,7 +26,8 @@ import { dataSourceOptionsFromUrl, ingestFiles, migrateUp } from '@store-uptime/
 import { QUEUES, workerConnection } from '@store-uptime/queue';
 import { createTempDatabase } from '../test/support/temp-database';
 import { deleteBucketAndObjects, FIXTURE_FILES } from '../scripts/faults/namespace';
-import { describeReads, freePort, sleep, startApp, statusReads, stop, waitReady } from './service-processes';
+import { freePort, sleep, startApp, stop, waitReady } from './bench-apps';
+import { describeReads, statusReads } from './status-reads';
 
 const { values } = parseArgs({
   options: {

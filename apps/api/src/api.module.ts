@@ -5,11 +5,12 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { appLogOptions, loadAppConfig, pgPoolSettings, s3SettingsFromEnv, validateApiEnv, type ApiEnv, type AppConfigOptions } from '@store-uptime/config';
-import { dataSourceOptionsFromUrl, ReportEntity } from '@store-uptime/db';
+import { dataSourceOptionsFromUrl, ReportEntity, ReportsRepository } from '@store-uptime/db';
 import { ListenedQueue, producerConnection, QUEUES } from '@store-uptime/queue';
 import { ReportStorage } from '@store-uptime/storage';
 import { EXTRA_READINESS_CHECKS, HealthController } from '@store-uptime/health';
@@ -21,6 +22,8 @@ import { ProblemDetailsFilter } from './problem/problem-details.filter';
 import { CompatController } from './reports/compat.controller';
 import { ReportsController } from './reports/reports.controller';
 import { ReportsService } from './reports/reports.service';
+import { StoresController } from './stores/stores.controller';
+import { StoresService } from './stores/stores.service';
 import { API_ENV, API_METRICS, REPORT_STORAGE } from './tokens';
 
 export type ApiModuleOptions = AppConfigOptions;
@@ -100,9 +103,12 @@ export class ApiModule {
         TerminusModule,
         ...bullBoard(env),
       ],
-      controllers: [CompatController, ReportsController, HealthController, MetricsController],
+      controllers: [CompatController, ReportsController, StoresController, HealthController, MetricsController],
       providers: [
         ReportsService,
+        // Every write to the reports table goes through this one owner (libs/db).
+        { provide: ReportsRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new ReportsRepository(dataSource) },
+        StoresService,
         ApiResources,
         { provide: API_ENV, useValue: env },
         { provide: API_METRICS, useFactory: () => new ApiMetrics() },

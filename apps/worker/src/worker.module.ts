@@ -5,7 +5,7 @@ import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { appLogOptions, loadAppConfig, pgPoolSettings, s3SettingsFromEnv, validateWorkerEnv, type AppConfigOptions } from '@store-uptime/config';
-import { dataSourceOptionsFromUrl, ReportEntity } from '@store-uptime/db';
+import { dataSourceOptionsFromUrl, ReportEntity, ReportsRepository } from '@store-uptime/db';
 import { EXTRA_READINESS_CHECKS, HealthController, readinessCheck } from '@store-uptime/health';
 import { ListenedQueue, QUEUES } from '@store-uptime/queue';
 import { describeS3Error, ReportStorage } from '@store-uptime/storage';
@@ -13,7 +13,7 @@ import { computePlan, createComputeRunner, type ComputeRunner } from './compute/
 import { WorkerMetricsController } from './metrics/metrics.controller';
 import { WorkerMetrics } from './metrics/worker-metrics';
 import { ReportPipelineService } from './reports/report-pipeline.service';
-import { ReportRecordsService } from './reports/report-records.service';
+import { ReportCancelWatch } from './reports/report-cancel-watch';
 import { ReportProcessor } from './reports/report.processor';
 import { queueConnection, ReportWorker } from './reports/report-worker';
 import { ReportSweeperService } from './reports/report-sweeper.service';
@@ -84,7 +84,9 @@ export class WorkerModule {
         ReportWorker,
         ReportProcessor,
         ReportPipelineService,
-        ReportRecordsService,
+        ReportCancelWatch,
+        // Every write to the reports table goes through this one owner (libs/db).
+        { provide: ReportsRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new ReportsRepository(dataSource) },
         ReportSweeperService,
         WorkerResources,
         { provide: WORKER_ENV, useValue: env },

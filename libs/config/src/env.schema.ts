@@ -68,6 +68,12 @@ const shared = {
    * forever. The delay covers the moment between inserting the row and adding the job.
    */
   REPORT_LOST_AFTER_SECONDS: integer(1, 86_400).default(60),
+  /**
+   * Complete reports older than this many days lose their CSV and become `expired` (410 on
+   * download): the worker's sweep deletes them; the API stops handing out their URLs from then.
+   * Fractions allowed (0.001 ≈ 86 s), so a test or a smoke run can see it happen.
+   */
+  REPORT_RETENTION_DAYS: z.coerce.number().positive().max(36_500).default(30),
 };
 
 const S3_KEYS_TOGETHER = {
@@ -92,6 +98,12 @@ export const apiEnvSchema = z
      * trigger inserts, a few milliseconds each.
      */
     DB_POOL_SIZE: integer(1, 200).default(10),
+    /**
+     * Milliseconds a request may wait for a free PostgreSQL connection of the API's pool, counted
+     * apart from DB_TIMEOUT_MS (which bounds connecting and each statement): a burst of triggers
+     * queues for connections on a busy machine without being taken for an outage.
+     */
+    DB_POOL_WAIT_MS: integer(0, 600_000).default(10_000),
     /** Milliseconds before a Redis command of the API gives up (the API answers 503). */
     REDIS_TIMEOUT_MS: integer(50, 60_000).default(2_000),
     /** BullMQ attempts per report (first run + retries) and the first exponential backoff delay. */
@@ -124,8 +136,9 @@ export const workerEnvSchema = z
      */
     WORKER_LOCK_MS: integer(1_000, 600_000).default(20_000),
     WORKER_STALLED_INTERVAL_MS: integer(500, 600_000).default(10_000),
-    /** Seconds between sweeps for reports whose job vanished; 0 turns the sweep off. */
+    /** Seconds between sweeps (reports whose job vanished, retention); 0 turns the sweep off. */
     REPORT_SWEEP_SECONDS: integer(0, 86_400).default(60),
+
     /**
      * Where the engine runs: `thread` (a worker thread per concurrent report, so the event loop
      * keeps renewing BullMQ locks; needs the compiled dist/, and the worker refuses to start

@@ -7,11 +7,20 @@ import { StoreTimezoneEntity } from './entities/store-timezone.entity';
 import { CreateInputTables1795800000000 } from './migrations/1795800000000-create-input-tables';
 import { CreateReports1795800000001 } from './migrations/1795800000001-create-reports';
 import { AddReportWarnings1795800000002 } from './migrations/1795800000002-add-report-warnings';
+import { ReportLifecycle1795800000010 } from './migrations/1795800000010-report-lifecycle';
+import { IndexStoreHoursAndZones1795800000030 } from './migrations/1795800000030-index-store-hours-and-zones';
+import { ReportIdempotencyKeyEntity } from './entities/report-idempotency-key.entity';
 
 // Listed explicitly, not globbed: globs silently pick up nothing (or .ts twice) once the code is
 // compiled to dist/ or bundled, and review should see every table the app maps.
-const ENTITIES = [StoreStatusEntity, BusinessHoursEntity, StoreTimezoneEntity, ReportEntity] as const;
-const MIGRATIONS = [CreateInputTables1795800000000, CreateReports1795800000001, AddReportWarnings1795800000002] as const;
+const ENTITIES = [StoreStatusEntity, BusinessHoursEntity, StoreTimezoneEntity, ReportEntity, ReportIdempotencyKeyEntity] as const;
+const MIGRATIONS = [
+  CreateInputTables1795800000000,
+  CreateReports1795800000001,
+  AddReportWarnings1795800000002,
+  ReportLifecycle1795800000010,
+  IndexStoreHoursAndZones1795800000030,
+] as const;
 
 /**
  * `DATABASE_URL` from the environment, or the local default (`store_uptime` on this machine's

@@ -11,3 +11,7 @@ export * from './ingest/input-tables';
 export * from './ingest/ingest';
 export * from './ingest/bulk-load';
 export * from './connect-errors';
+export * from './entities/report-idempotency-key.entity';
+export * from './reports/report-transitions';
+export * from './reports/reports.repository';
+export * from './store-window';

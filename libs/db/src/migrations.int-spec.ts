@@ -4,7 +4,7 @@ import { databaseUrlFromEnv, dataSourceOptionsFromUrl } from './data-source-opti
 import { migrateDown, migrateUp } from './migrate';
 import { createTempDatabase, type TempDatabase } from '../../../test/support/temp-database';
 
-const TABLES = ['business_hours', 'reports', 'store_status', 'store_timezones'];
+const TABLES = ['business_hours', 'report_idempotency_keys', 'reports', 'store_status', 'store_timezones'];
 
 async function userTables(dataSource: DataSource): Promise<string[]> {
   const rows: { table_name: string }[] = await dataSource.query(
@@ -29,7 +29,13 @@ describe('migrations', () => {
   });
 
   it('creates every table, and the entities need no further schema change', async () => {
-    expect(await migrateUp(dataSource)).toEqual(['CreateInputTables1795800000000', 'CreateReports1795800000001', 'AddReportWarnings1795800000002']);
+    expect(await migrateUp(dataSource)).toEqual([
+      'CreateInputTables1795800000000',
+      'CreateReports1795800000001',
+      'AddReportWarnings1795800000002',
+      'ReportLifecycle1795800000010',
+      'IndexStoreHoursAndZones1795800000030',
+    ]);
     expect(await userTables(dataSource)).toEqual(TABLES);
     // What `synchronize` would do now: nothing, so the entities and the migrations agree.
     const pending = await dataSource.driver.createSchemaBuilder().log();
@@ -42,6 +48,7 @@ describe('migrations', () => {
     ['a day of week outside 0–6', `INSERT INTO business_hours (store_id, day_of_week, start_time_local, end_time_local) VALUES ('s', 7, '09:00', '17:00')`, 'business_hours_day_of_week_range'],
     ['a report id that is not 32 lowercase hex characters', `INSERT INTO reports (id, method) VALUES ('ABC', 'hourly')`, 'reports_id_hex'],
     ['an unknown report status', `INSERT INTO reports (id, status) VALUES ('${'a'.repeat(32)}', 'done')`, 'reports_status_known'],
+    ['a second row for one idempotency key', `INSERT INTO report_idempotency_keys (key, fingerprint, report_id) VALUES ('k', 'f', '${'e'.repeat(32)}'), ('k', 'g', '${'f'.repeat(32)}')`, 'report_idempotency_keys_pkey'],
     ['an unknown method', `INSERT INTO reports (id, method) VALUES ('${'b'.repeat(32)}', 'daily')`, 'reports_method_known'],
     ['warnings that are not a list', `INSERT INTO reports (id, warnings) VALUES ('${'c'.repeat(32)}', '{"code":"no_polls"}')`, 'reports_warnings_list'],
   ])('rejects %s', async (_label, sql, constraint) => {
@@ -57,6 +64,16 @@ describe('migrations', () => {
   });
 
   it('reverts one step at a time, then everything, and applies again', async () => {
+    const storeIndexes = `SELECT count(*)::int AS count FROM pg_indexes WHERE indexname IN ('business_hours_store_id_idx', 'store_timezones_store_id_idx')`;
+    expect((await dataSource.query(storeIndexes))[0].count).toBe(2);
+    expect(await migrateDown(dataSource)).toEqual(['IndexStoreHoursAndZones1795800000030']);
+    expect((await dataSource.query(storeIndexes))[0].count).toBe(0);
+    const cancelled = 'd'.repeat(32);
+    await dataSource.query(`INSERT INTO reports (id, status) VALUES ($1, 'cancelled')`, [cancelled]);
+    expect(await migrateDown(dataSource)).toEqual(['ReportLifecycle1795800000010']);
+    // The old schema has no cancelled state: such a report reads as failed, saying why.
+    expect(await dataSource.query(`SELECT status, error FROM reports WHERE id = $1`, [cancelled])).toEqual([{ status: 'failed', error: 'the report was cancelled' }]);
+    expect(await userTables(dataSource)).toEqual(['business_hours', 'reports', 'store_status', 'store_timezones']);
     expect(await migrateDown(dataSource)).toEqual(['AddReportWarnings1795800000002']);
     const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM information_schema.columns WHERE table_name = 'reports' AND column_name = 'warnings'`);
     expect(count).toBe(0);
@@ -65,7 +82,7 @@ describe('migrations', () => {
     expect(await migrateDown(dataSource, 'all')).toEqual(['CreateInputTables1795800000000']);
     expect(await userTables(dataSource)).toEqual([]);
     expect(await migrateDown(dataSource, 'all')).toEqual([]);
-    expect(await migrateUp(dataSource)).toHaveLength(3);
+    expect(await migrateUp(dataSource)).toHaveLength(5);
     expect(await userTables(dataSource)).toEqual(TABLES);
   });
 });

@@ -29,3 +29,18 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * The BullMQ failed reason of a cancelled report's job (the row says `cancelled`): the API reads it
+ * as cancelled, not failed, when Redis answers a status read before the row does.
+ */
+export const REPORT_CANCELLED_REASON = 'the report was cancelled';
+
+/**
+ * The one metric of the lost-job rule (ReportsRepository.failLost), the same in both apps: the
+ * API counts reports a status read found lost, the worker those its sweep found.
+ */
+export const LOST_REPORTS_METRIC = {
+  name: 'reports_lost_total',
+  help: 'Unfinished reports whose queue job had vanished, marked failed (API: by a status read; worker: by the sweep).',
+} as const;

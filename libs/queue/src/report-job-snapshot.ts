@@ -9,6 +9,8 @@ export interface ReportJobSnapshot {
   failedReason: string | null;
   /** 0…1 as the processor last reported it. */
   progress: number;
+  /** When the job was added (ms since the epoch). */
+  createdAtMs: number;
 }
 
 interface QueueLike {
@@ -34,6 +36,7 @@ export async function readReportJob(queue: QueueLike, jobId: string): Promise<Re
     result: returnvalue ? parseResult(returnvalue) : null,
     failedReason,
     progress: parseProgress(progress),
+    createdAtMs: Number(timestamp),
   };
 }
 

@@ -59,3 +59,9 @@ export function reportJobOptions(reportId: string, policy: ReportJobRetryPolicy)
     removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
   };
 }
+
+/**
+ * How long an `Idempotency-Key` of a trigger is honoured: a retry within it returns the report the
+ * key started; after it, the key starts a new report (Stripe's window).
+ */
+export const IDEMPOTENCY_KEY_TTL_HOURS = 24;

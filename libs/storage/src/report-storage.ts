@@ -1,8 +1,12 @@
 import type { Readable } from 'node:stream';
 import {
+  AbortMultipartUploadCommand,
   CreateBucketCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
   S3Client,
   S3ServiceException,
   type S3ClientConfig,
@@ -120,6 +124,36 @@ export class ReportStorage {
       leavePartsOnError: false,
     });
     await upload.done();
+  }
+
+  /**
+   * Removes every trace of `key`: multipart uploads still open for it (aborted, so their parts are
+   * freed) and the object. For a cancelled or expired report; deleting what is not there is fine.
+   */
+  async discard(key: string): Promise<void> {
+    const open = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: key }));
+    for (const upload of open.Uploads ?? []) {
+      if (upload.Key !== key || !upload.UploadId) continue;
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: upload.UploadId }));
+    }
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  /** Whether `key` exists (for checks that a cancelled report left nothing behind). */
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return true;
+    } catch (error) {
+      if (error instanceof S3ServiceException && error.$metadata?.httpStatusCode === 404) return false;
+      throw error;
+    }
+  }
+
+  /** Open multipart uploads of `key` (none once a report is cancelled). */
+  async openUploads(key: string): Promise<number> {
+    const open = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: key }));
+    return (open.Uploads ?? []).filter((upload) => upload.Key === key).length;
   }
 
   /**

@@ -13,7 +13,7 @@ export function keyTime(key: number): number {
   return Math.floor(key / 2);
 }
 
-function keyIsActive(key: number): 0 | 1 {
+export function keyIsActive(key: number): 0 | 1 {
   return key - 2 * Math.floor(key / 2) === 0 ? 1 : 0;
 }
 
@@ -24,15 +24,29 @@ export interface StatusTimeline {
 }
 
 /**
+ * Why a segment of a timeline has its status (the evidence behind a number, GET
+ * /stores/{id}/timeline), recorded only when asked for:
+ * - `poll`: `step`, the latest counted poll at or before the segment (`pollKey`);
+ * - `votes`: `hourly`, the majority of the bucket's counted polls (a tie is inactive);
+ * - `last_known`: `hourly`, an empty bucket, the latest counted poll before it (`pollKey`);
+ * - `first_poll`: before any counted poll, the first counted poll's status (back-fill, `pollKey`).
+ */
+export type SegmentBasis =
+  | { rule: 'poll' | 'last_known' | 'first_poll'; pollKey: number }
+  | { rule: 'votes'; activeVotes: number; inactiveVotes: number };
+
+/**
  * `step`: the status of the latest counted poll at or before `t`; before the first counted poll,
  * the first poll's status (back-fill). `keys` are sorted poll keys, at least one.
  */
-export function stepTimeline(keys: ArrayLike<number>): StatusTimeline {
+export function stepTimeline(keys: ArrayLike<number>, basis?: SegmentBasis[]): StatusTimeline {
   const changes = [-Infinity];
   const active = [keyIsActive(keys[0])];
+  basis?.push({ rule: 'first_poll', pollKey: keys[0] });
   for (let j = 0; j < keys.length; j++) {
     changes.push(keyTime(keys[j]));
     active.push(keyIsActive(keys[j]));
+    basis?.push({ rule: 'poll', pollKey: keys[j] });
   }
   return { changes, active };
 }
@@ -42,15 +56,17 @@ export function stepTimeline(keys: ArrayLike<number>): StatusTimeline {
  * majority (a tie is inactive); an empty one takes the latest counted poll before it starts, or
  * the first counted poll when there is none. `keys` are sorted poll keys, at least one.
  */
-export function hourlyTimeline(keys: ArrayLike<number>, fromUs: number, toUs: number): StatusTimeline {
+export function hourlyTimeline(keys: ArrayLike<number>, fromUs: number, toUs: number, basis?: SegmentBasis[]): StatusTimeline {
   const firstStatus = keyIsActive(keys[0]);
   const changes = [-Infinity];
   const active: number[] = [firstStatus];
+  basis?.push({ rule: 'first_poll', pollKey: keys[0] });
   let next = 0;
   let latestStatus = -1;
   for (let bucket = Math.floor(fromUs / MICROS_PER_HOUR) * MICROS_PER_HOUR; bucket < toUs; bucket += MICROS_PER_HOUR) {
     while (next < keys.length && keyTime(keys[next]) < bucket) latestStatus = keyIsActive(keys[next++]);
     const statusBefore = latestStatus;
+    const latestBefore = next - 1;
     let votes = 0;
     let activeVotes = 0;
     const bucketEnd = bucket + MICROS_PER_HOUR;
@@ -60,8 +76,13 @@ export function hourlyTimeline(keys: ArrayLike<number>, fromUs: number, toUs: nu
       activeVotes += latestStatus;
     }
     changes.push(bucket);
-    if (votes > 0) active.push(2 * activeVotes > votes ? 1 : 0);
-    else active.push(statusBefore >= 0 ? statusBefore : firstStatus);
+    if (votes > 0) {
+      active.push(2 * activeVotes > votes ? 1 : 0);
+      basis?.push({ rule: 'votes', activeVotes, inactiveVotes: votes - activeVotes });
+    } else {
+      active.push(statusBefore >= 0 ? statusBefore : firstStatus);
+      basis?.push(statusBefore >= 0 ? { rule: 'last_known', pollKey: keys[latestBefore] } : { rule: 'first_poll', pollKey: keys[0] });
+    }
   }
   return { changes, active };
 }

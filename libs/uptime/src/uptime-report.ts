@@ -1,7 +1,18 @@
 import type { ColumnTable } from 'arquero';
-import { businessIntervals, type WeeklyHours } from './business-time';
-import { MICROS_PER_DAY, MICROS_PER_HOUR } from './parse';
-import { hourlyTimeline, keyTime, measureWindows, pollKey, stepTimeline } from './status-timeline';
+import type { WeeklyHours } from './business-time';
+import { pollKey } from './status-timeline';
+import {
+  computeStoreWeek,
+  DEFAULT_UPTIME_METHOD,
+  storeZone,
+  weekFrame,
+  ZoneCache,
+  type StoreEvidence,
+  type StoreWeekRecorder,
+  type StoreZone,
+  type UptimeMethod,
+  type WeekFrame,
+} from './store-week';
 import {
   DictionaryColumn,
   float64Column,
@@ -13,17 +24,7 @@ import {
   withPlainColumns,
   type ReportValueColumn,
 } from './tables';
-import { FALLBACK_TIME_ZONE, isValidTimeZone, ZoneClock } from './zone-clock';
-
-/** The report methods of docs/uptime-spec.md; every layer (API, queue payload, CLI) takes them from here. */
-export const UPTIME_METHODS = ['hourly', 'step'] as const;
-export type UptimeMethod = (typeof UPTIME_METHODS)[number];
-/** The spec's default method, when a trigger names none. */
-export const DEFAULT_UPTIME_METHOD: UptimeMethod = 'hourly';
-
-export function isUptimeMethod(value: unknown): value is UptimeMethod {
-  return UPTIME_METHODS.some((method) => method === value);
-}
+import type { ZoneClock } from './zone-clock';
 
 export interface UptimeInputs {
   polls: ColumnTable;
@@ -59,17 +60,6 @@ export interface UptimeReport {
 }
 
 /**
- * The longest window, the last week: a report needs the polls of `[now − REPORT_WINDOW_US, now]`
- * plus each store's latest poll before it (the carry-in), nothing older (the window loader in
- * libs/db reads exactly that).
- */
-export const REPORT_WINDOW_US = 7 * MICROS_PER_DAY;
-/** Window lengths, in REPORT_COLUMNS order: last hour, last day, last week. */
-const WINDOWS_US = [MICROS_PER_HOUR, MICROS_PER_DAY, REPORT_WINDOW_US] as const;
-/** One hundredth of each window's unit: minutes for the hour, hours for the day and the week. */
-const HUNDREDTH_UNIT_US = [600_000, 36_000_000, 36_000_000] as const;
-
-/**
  * The uptime report of docs/uptime-spec.md: for every store with a poll at or before `now`,
  * uptime and downtime within business hours over the last hour, day and week.
  *
@@ -92,67 +82,101 @@ export function computeUptimeReport(inputs: UptimeInputs, options: UptimeReportO
   };
   if (nowUs === null || Number.isNaN(nowUs)) return { table: reportOf([], []), nowUs: null, method, stats };
 
-  const weekStartUs = nowUs - WINDOWS_US[2];
-  const windowStarts = WINDOWS_US.map((length) => nowUs - length);
-  const evidence = groupPollsByStore(polls, nowUs, weekStartUs);
+  const frame = weekFrame(nowUs, method);
+  const evidence = groupPollsByStore(polls, nowUs, frame.weekStartUs);
   stats.pollsAfterNow = evidence.pollsAfterNow;
-
-  const hoursByStore = groupHoursByStore(inputs.hours);
-  const zoneByStore = firstZoneByStore(inputs.timezones);
-  const clocks = new Map<string, ZoneClock>();
-  const zoneValidity = new Map<string, boolean>();
-  const clockFor = (zone: string): ZoneClock => {
-    let clock = clocks.get(zone);
-    if (!clock) {
-      // Margins of 3 days cover the overnight rows around the week and the ±1-day probes of toUtc.
-      clock = new ZoneClock(zone, weekStartUs - 3 * MICROS_PER_DAY, nowUs + 3 * MICROS_PER_DAY);
-      clocks.set(zone, clock);
-    }
-    return clock;
-  };
+  const stores = new StoreLookup(inputs, frame, new ZoneCache());
 
   const storeCount = evidence.storeIds.length;
   const order = Array.from({ length: storeCount }, (_, i) => i).sort((a, b) =>
     compareStrings(evidence.storeIds[a], evidence.storeIds[b]),
   );
   const values = REPORT_VALUE_COLUMNS.map(() => new Float64Array(storeCount));
-  const business = new Float64Array(3);
-  const up = new Float64Array(3);
 
   for (let row = 0; row < storeCount; row++) {
     const store = order[row];
     const storeId = evidence.storeIds[store];
-    let zone = zoneByStore.get(storeId);
-    if (zone === undefined) {
-      stats.zonesMissing++;
-      zone = FALLBACK_TIME_ZONE;
-    } else {
-      let valid = zoneValidity.get(zone);
-      if (valid === undefined) zoneValidity.set(zone, (valid = isValidTimeZone(zone)));
-      if (!valid) {
-        stats.zonesInvalid[zone] = (stats.zonesInvalid[zone] ?? 0) + 1;
-        zone = FALLBACK_TIME_ZONE;
-      }
-    }
-    const hours = hoursByStore.get(storeId);
-    const intervals = businessIntervals(hours, clockFor(zone), weekStartUs, nowUs);
-    const keys = countedPollKeys(evidence, store, method, intervals);
-
-    business.fill(0);
-    up.fill(0);
-    if (keys.length > 0) {
-      const timeline = method === 'step' ? stepTimeline(keys) : hourlyTimeline(keys, weekStartUs, nowUs);
-      measureWindows(timeline, intervals, windowStarts, business, up);
-    }
-    // else: no counted poll, no evidence: 0 everywhere (spec, "Status over time").
-    for (let w = 0; w < 3; w++) {
-      const downtime = keys.length > 0 ? business[w] - up[w] : 0;
-      values[w][row] = roundToHundredths(up[w], HUNDREDTH_UNIT_US[w]);
-      values[w + 3][row] = roundToHundredths(downtime, HUNDREDTH_UNIT_US[w]);
-    }
+    const zone = stores.zoneOf(storeId);
+    if (zone.fallback === 'missing') stats.zonesMissing++;
+    if (zone.fallback === 'invalid' && zone.given !== null) stats.zonesInvalid[zone.given] = (stats.zonesInvalid[zone.given] ?? 0) + 1;
+    const week = computeStoreWeek(storeEvidence(evidence, store), stores.hoursOf(storeId), stores.clockFor(zone.used), frame);
+    for (let column = 0; column < values.length; column++) values[column][row] = week.values[column];
   }
   stats.stores = storeCount;
   return { table: reportOf(order.map((i) => evidence.storeIds[i]), values), nowUs, method, stats };
+}
+
+export interface StoreUptimeOptions {
+  /** The `now` of the report this store belongs to (epoch µs): asOf, or the latest poll of all stores. */
+  nowUs: number;
+  method?: UptimeMethod;
+  /** Zone clocks to reuse across calls (the API keeps one); default: a fresh one. */
+  zones?: ZoneCache;
+}
+
+/** One store's week as a report with the same `now` and method computes it, with what it used. */
+export interface StoreUptime {
+  storeId: string;
+  frame: WeekFrame;
+  zone: StoreZone;
+  /** The store's business-hours rows; undefined when it has none (open all the time). */
+  hours: WeeklyHours | undefined;
+  clock: ZoneClock;
+  evidence: StoreEvidence;
+  /** POLL_VERDICTS index of each window poll. */
+  verdicts: Uint8Array;
+  week: ReturnType<typeof computeStoreWeek>;
+  basis: NonNullable<StoreWeekRecorder['basis']>;
+}
+
+/**
+ * One store of the report `computeUptimeReport` would make with the same `now` and method, through
+ * the same steps (the same poll grouping, zone and hours lookup, clock and `computeStoreWeek`), so
+ * its numbers are that report's row for the store. The inputs need hold only that store's rows
+ * (libs/db's store window loader reads exactly those); `nowUs` must be given, because a report's
+ * default `now` is the latest poll of all stores. Null when the report would not list the store
+ * (no poll at or before `now`).
+ */
+export function computeStoreUptime(inputs: UptimeInputs, storeId: string, options: StoreUptimeOptions): StoreUptime | null {
+  const frame = weekFrame(options.nowUs, options.method ?? DEFAULT_UPTIME_METHOD);
+  const evidence = groupPollsByStore(readPollColumns(inputs.polls), frame.nowUs, frame.weekStartUs);
+  const store = evidence.storeIds.indexOf(storeId);
+  if (store < 0) return null;
+  const stores = new StoreLookup(inputs, frame, options.zones ?? new ZoneCache());
+  const zone = stores.zoneOf(storeId);
+  const hours = stores.hoursOf(storeId);
+  const clock = stores.clockFor(zone.used);
+  const own = storeEvidence(evidence, store);
+  const recorder = { verdicts: new Uint8Array(own.windowKeys.length), basis: [] };
+  const week = computeStoreWeek(own, hours, clock, frame, recorder);
+  return { storeId, frame, zone, hours, clock, evidence: own, verdicts: recorder.verdicts, week, basis: recorder.basis };
+}
+
+/** Hours, zones and zone clocks by store, shared by every store of one computation. */
+class StoreLookup {
+  private readonly hoursByStore: Map<string, WeeklyHours>;
+  private readonly zoneByStore: Map<string, string>;
+
+  constructor(
+    inputs: UptimeInputs,
+    private readonly frame: WeekFrame,
+    private readonly zones: ZoneCache,
+  ) {
+    this.hoursByStore = groupHoursByStore(inputs.hours);
+    this.zoneByStore = firstZoneByStore(inputs.timezones);
+  }
+
+  hoursOf(storeId: string): WeeklyHours | undefined {
+    return this.hoursByStore.get(storeId);
+  }
+
+  zoneOf(storeId: string): StoreZone {
+    return storeZone(this.zoneByStore.get(storeId), (zone) => this.zones.isValid(zone));
+  }
+
+  clockFor(zone: string): ZoneClock {
+    return this.zones.clockFor(zone, this.frame);
+  }
 }
 
 interface PollArrays {
@@ -181,8 +205,8 @@ function maxOf(values: ArrayLike<number>): number | null {
   return max;
 }
 
-/** Each store's counted evidence: its window polls as sorted keys, and its carry-in poll. */
-interface StoreEvidence {
+/** Every store's evidence: its window polls as sorted keys, and its carry-in poll. */
+interface FleetEvidence {
   storeIds: string[];
   /** Window polls of store s are `windowKeys[windowStart[s] .. windowStart[s + 1])`, sorted. */
   windowKeys: Float64Array;
@@ -197,7 +221,7 @@ interface StoreEvidence {
  * store the single latest poll before `weekStart` (older ones are never needed). A counting sort
  * then groups the window polls by store, and each store's slice is sorted as packed keys.
  */
-function groupPollsByStore(polls: PollArrays, nowUs: number, weekStartUs: number): StoreEvidence {
+function groupPollsByStore(polls: PollArrays, nowUs: number, weekStartUs: number): FleetEvidence {
   const count = polls.timestamps.length;
   const storeIndex = new Map<string, number>();
   // With dictionary codes, the store of a row is an array lookup instead of a string hash.
@@ -257,32 +281,11 @@ function groupPollsByStore(polls: PollArrays, nowUs: number, weekStartUs: number
   return { storeIds, windowKeys, windowStart, carryInKey: Float64Array.from(carryIn), pollsAfterNow };
 }
 
-/**
- * The polls a method counts, as sorted keys: `step` counts the carry-in and every window poll;
- * `hourly` the carry-in and the window polls inside business time (clipped to `[weekStart, now)`).
- */
-function countedPollKeys(evidence: StoreEvidence, store: number, method: UptimeMethod, intervals: number[]): ArrayLike<number> {
-  const window = evidence.windowKeys.subarray(evidence.windowStart[store], evidence.windowStart[store + 1]);
-  const carryIn = evidence.carryInKey[store];
-  const counted: number[] = carryIn === -Infinity ? [] : [carryIn];
-  if (method === 'step') {
-    for (let j = 0; j < window.length; j++) counted.push(window[j]);
-    return counted;
-  }
-  let interval = 0;
-  for (let j = 0; j < window.length; j++) {
-    const time = keyTime(window[j]);
-    while (interval < intervals.length && intervals[interval + 1] <= time) interval += 2;
-    if (interval < intervals.length && intervals[interval] <= time) counted.push(window[j]);
-  }
-  return counted;
-}
-
-/** Exact half-up rounding of a non-negative integer duration to hundredths of `unitUs * 100`. */
-function roundToHundredths(durationUs: number, hundredthUs: number): number {
-  const whole = Math.floor(durationUs / hundredthUs);
-  const rest = durationUs - whole * hundredthUs;
-  return (2 * rest >= hundredthUs ? whole + 1 : whole) / 100;
+function storeEvidence(evidence: FleetEvidence, store: number): StoreEvidence {
+  return {
+    windowKeys: evidence.windowKeys.subarray(evidence.windowStart[store], evidence.windowStart[store + 1]),
+    carryInKey: evidence.carryInKey[store],
+  };
 }
 
 /** Plain string order (UTF-16 code units), as the spec sorts store ids. */

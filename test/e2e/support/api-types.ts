@@ -11,13 +11,13 @@ export interface paths {
         };
         /**
          * Trigger a report (GET form of the original route)
-         * @description The same as POST /trigger_report, for clients of the original service that used GET.
+         * @description The same as POST /trigger_report, for clients of the original service that used GET. With an Idempotency-Key, the same key and parameters within 24 h return the same report (Idempotent-Replayed: true) instead of another one.
          */
         get: operations["triggerGet"];
         put?: never;
         /**
          * Trigger a report with default parameters (original route)
-         * @description Queues a report over the latest poll with the hourly method and answers its id at once; poll GET /get_report with it. Takes no body.
+         * @description Queues a report over the latest poll with the hourly method and answers its id at once; poll GET /get_report with it. Takes no body. With an Idempotency-Key, the same key and parameters within 24 h return the same report (Idempotent-Replayed: true) instead of another one.
          */
         post: operations["triggerPost"];
         delete?: never;
@@ -35,13 +35,13 @@ export interface paths {
         };
         /**
          * Poll a report (original route)
-         * @description Running with its progress, Complete with a presigned link to the CSV, or Failed with the reason. Status polls are not access-logged; they are counted in /metrics.
+         * @description Running (queued or running) with its progress, Complete with a presigned link to the CSV, Failed with the reason, or Cancelled. A report past REPORT_RETENTION_DAYS (default 30) is expired: 410 problem+json. Status polls are not access-logged; they are counted in /metrics.
          */
         get: operations["getReport"];
         put?: never;
         /**
          * Poll a report (original route, JSON body)
-         * @description As GET /get_report, with the id in a JSON body (or, for old clients, in the query string when the body is empty).
+         * @description As GET /get_report, with the id in a JSON body (or, for old clients, in the query string when the body is empty). Running (queued or running) with its progress, Complete with a presigned link to the CSV, Failed with the reason, or Cancelled. A report past REPORT_RETENTION_DAYS (default 30) is expired: 410 problem+json. Status polls are not access-logged; they are counted in /metrics.
          */
         post: operations["getReportPost"];
         delete?: never;
@@ -77,11 +77,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List reports, newest first
+         * @description Filters combine; pages are keyset-paginated on (created_at, id), so a page costs the same whatever the table holds and reports created meanwhile never shift a page. Follow `next` until it is null. Rows only (progress as last recorded; GET /reports/{id} folds in the live job). Complete reports older than REPORT_RETENTION_DAYS (default 30) are expired: their CSV is deleted and downloads answer 410.
+         */
+        get: operations["list"];
         put?: never;
         /**
          * Trigger a report
-         * @description Queues a report with the given parameters and answers at once; poll the status link (Location).
+         * @description Queues a report with the given parameters and answers at once; poll the status link (Location). With an Idempotency-Key, a retried request returns the first one's report. Complete reports older than REPORT_RETENTION_DAYS (default 30) are expired: their CSV is deleted and downloads answer 410.
          */
         post: operations["trigger"];
         delete?: never;
@@ -99,11 +103,31 @@ export interface paths {
         };
         /**
          * Status of a report
-         * @description Status, progress, parameters, counts, warnings and times of a report. Status polls are not access-logged; they are counted in /metrics.
+         * @description Status (queued, running, complete, failed, cancelled or expired), progress, parameters, counts, warnings and times of a report. Status polls are not access-logged; they are counted in /metrics. Complete reports older than REPORT_RETENTION_DAYS (default 30) are expired: their CSV is deleted and downloads answer 410.
          */
         get: operations["details"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a queued or running report
+         * @description A queued report is removed from the queue; a running one is stopped by its worker (compute thread stopped, upload aborted, no CSV left) within 2 s. The report is cancelled from this answer on. Cancelling a cancelled report again answers 202 too; a complete, failed or expired one 409. Takes no body.
+         */
+        post: operations["cancel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -119,9 +143,49 @@ export interface paths {
         };
         /**
          * Download the CSV of a report
-         * @description Redirects (302) to a fresh presigned S3 URL of the CSV. A client that follows redirects gets text/csv from S3.
+         * @description Redirects (302) to a fresh presigned S3 URL of the CSV. A client that follows redirects gets text/csv from S3. Complete reports older than REPORT_RETENTION_DAYS (default 30) are expired: their CSV is deleted and downloads answer 410.
          */
         get: operations["download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stores/{store_id}/uptime": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One store's uptime and downtime, computed now
+         * @description The store's row of the report with the same as_of and method (the CSV's column names), computed from its own week of polls at request time.
+         */
+        get: operations["uptime"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stores/{store_id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The evidence behind a store’s numbers
+         * @description What the computation of GET /stores/{store_id}/uptime used and derived: the zone (and whether it fell back), the business intervals of the week in UTC and local time, the carry-in and week polls each marked counted or not and why, the status segments of the method, and the exact totals per window. See docs/service.md for a worked reading.
+         */
+        get: operations["timeline"];
         put?: never;
         post?: never;
         delete?: never;
@@ -240,7 +304,7 @@ export interface components {
         ReportDetails: {
             id: components["schemas"]["ReportId"];
             /** @enum {string} */
-            status: "queued" | "running" | "complete" | "failed";
+            status: "queued" | "running" | "complete" | "failed" | "cancelled" | "expired";
             progress: number;
             parameters: {
                 as_of: string | null;
@@ -250,8 +314,8 @@ export interface components {
             counts: {
                 /** @description Stores in the report; null until it is complete */
                 stores: number | null;
-                /** @description Input rows skipped as invalid; null until it is complete */
-                rows_skipped: number | null;
+                /** @description Polls later than now_used in the report's week, left out of it; null until it is complete */
+                polls_after_now: number | null;
             };
             /** @description The "now" the report used; null until it is complete */
             now_used: string | null;
@@ -268,6 +332,12 @@ export interface components {
             started_at: string | null;
             finished_at: string | null;
             links: components["schemas"]["ReportLinks"];
+        };
+        ReportList: {
+            /** @description Newest first */
+            items: components["schemas"]["ReportDetails"][];
+            /** @description The next page (same filters, opaque cursor); null on the last page */
+            next: string | null;
         };
         CompatTriggerAnswer: {
             report_id: components["schemas"]["ReportId"];
@@ -288,6 +358,9 @@ export interface components {
             /** @constant */
             status: "Failed";
             error: string;
+        } | {
+            /** @constant */
+            status: "Cancelled";
         };
         InvalidField: {
             /** @description The field (or query parameter) concerned; `(body)` for the body as a whole */
@@ -312,6 +385,132 @@ export interface components {
                 } & {
                     [key: string]: unknown;
                 };
+            };
+        };
+        StoreUptime: {
+            store_id: string;
+            /** @enum {string} */
+            method: "hourly" | "step";
+            /** @description the report's now: as_of, or the latest poll of all stores */
+            now_used: string;
+            /** @description minutes, 2 decimals */
+            uptime_last_hour: number;
+            /** @description hours, 2 decimals */
+            uptime_last_day: number;
+            /** @description hours, 2 decimals */
+            uptime_last_week: number;
+            /** @description minutes, 2 decimals */
+            downtime_last_hour: number;
+            /** @description hours, 2 decimals */
+            downtime_last_day: number;
+            /** @description hours, 2 decimals */
+            downtime_last_week: number;
+        };
+        StoreTimeline: {
+            store_id: string;
+            /** @enum {string} */
+            method: "hourly" | "step";
+            /** @description ISO-8601 instant, UTC, microseconds */
+            now_used: string;
+            zone: {
+                used: string;
+                /** @description the zone row that sorts first; null when the store has none */
+                given: string | null;
+                /** @description why America/Chicago is used instead, if it is */
+                fallback: ("missing" | "invalid") | null;
+            };
+            business_hours: {
+                /** @description no (valid) hours rows: open all the time */
+                open_all_week: boolean;
+                rows: {
+                    /** @description 0 = Monday */
+                    day_of_week: number;
+                    start_time_local: string;
+                    end_time_local: string;
+                }[];
+            };
+            /** @description the business time inside [now − 7 d, now): sorted, disjoint, half-open */
+            business_intervals: {
+                /** @description ISO-8601 instant, UTC, microseconds */
+                start_utc: string;
+                /** @description ISO-8601 instant, UTC, microseconds */
+                end_utc: string;
+                /** @description ISO-8601 wall-clock time in the store's zone, with that moment's offset */
+                start_local: string;
+                /** @description ISO-8601 wall-clock time in the store's zone, with that moment's offset */
+                end_local: string;
+            }[];
+            /** @description the carry-in poll (latest before the week) and every poll of [now − 7 d, now], in time order */
+            polls: {
+                /** @description ISO-8601 instant, UTC, microseconds */
+                timestamp_utc: string;
+                /** @description ISO-8601 wall-clock time in the store's zone, with that moment's offset */
+                timestamp_local: string;
+                /** @enum {string} */
+                status: "active" | "inactive";
+                counted: boolean;
+                /** @enum {string} */
+                reason: "carry_in" | "in_window" | "in_business_hours" | "outside_business_hours" | "at_now";
+            }[];
+            /** @description the status the method derived over the week: step, one per counted poll; hourly, one per UTC hour bucket */
+            segments: {
+                /** @description ISO-8601 instant, UTC, microseconds */
+                start_utc: string;
+                /** @description ISO-8601 instant, UTC, microseconds */
+                end_utc: string;
+                /** @enum {string} */
+                status: "active" | "inactive";
+                basis: {
+                    /** @enum {string} */
+                    rule: "poll" | "last_known" | "first_poll";
+                    /** @description ISO-8601 instant, UTC, microseconds */
+                    poll_utc: string;
+                } | {
+                    /** @constant */
+                    rule: "votes";
+                    active_votes: number;
+                    inactive_votes: number;
+                };
+            }[];
+            /** @description exact totals before rounding */
+            windows: {
+                last_hour: {
+                    /** @description the window is [start_utc, now_used) */
+                    start_utc: string;
+                    business_seconds: number;
+                    uptime_seconds: number;
+                    downtime_seconds: number;
+                };
+                last_day: {
+                    /** @description the window is [start_utc, now_used) */
+                    start_utc: string;
+                    business_seconds: number;
+                    uptime_seconds: number;
+                    downtime_seconds: number;
+                };
+                last_week: {
+                    /** @description the window is [start_utc, now_used) */
+                    start_utc: string;
+                    business_seconds: number;
+                    uptime_seconds: number;
+                    downtime_seconds: number;
+                };
+            };
+            /** @description the same numbers as GET /stores/{store_id}/uptime */
+            numbers: {
+                store_id: string;
+                /** @description minutes, 2 decimals */
+                uptime_last_hour: number;
+                /** @description hours, 2 decimals */
+                uptime_last_day: number;
+                /** @description hours, 2 decimals */
+                uptime_last_week: number;
+                /** @description minutes, 2 decimals */
+                downtime_last_hour: number;
+                /** @description hours, 2 decimals */
+                downtime_last_day: number;
+                /** @description hours, 2 decimals */
+                downtime_last_week: number;
             };
         };
         HealthStatus: {
@@ -357,6 +556,8 @@ export interface components {
         RateLimitRemaining: string;
         /** @description Seconds until the budget is full again */
         RateLimitReset: string;
+        /** @description true: the report an earlier request with this Idempotency-Key started */
+        IdempotentReplayed: "true";
         /** @description Status answers change: never cached */
         CacheControlNoStore: "no-store";
     };
@@ -367,18 +568,22 @@ export interface operations {
     triggerGet: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1–255 visible ASCII characters (0x21–0x7E). The same key with the same parameters within 24 h returns the same report (the first answer's body, header Idempotent-Replayed: true) instead of starting another; with other parameters, 409. Kept in PostgreSQL, so it holds across API replicas and restarts. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Queued: the new report id */
+            /** @description Queued (or replayed for an Idempotency-Key): the report id */
             200: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -388,6 +593,16 @@ export interface operations {
             /** @description Malformed request: an unknown query parameter, an invalid field or id (each listed in `errors`) */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict with the report's state: not complete yet (Retry-After), failed or cancelled; already finished; or an Idempotency-Key used with other parameters */
+            409: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfterWhileComputing"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -428,18 +643,22 @@ export interface operations {
     triggerPost: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1–255 visible ASCII characters (0x21–0x7E). The same key with the same parameters within 24 h returns the same report (the first answer's body, header Idempotent-Replayed: true) instead of starting another; with other parameters, 409. Kept in PostgreSQL, so it holds across API replicas and restarts. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Queued: the new report id */
+            /** @description Queued (or replayed for an Idempotency-Key): the report id */
             200: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -449,6 +668,16 @@ export interface operations {
             /** @description Malformed request: an unknown query parameter, an invalid field or id (each listed in `errors`) */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict with the report's state: not complete yet (Retry-After), failed or cancelled; already finished; or an Idempotency-Key used with other parameters */
+            409: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfterWhileComputing"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -534,8 +763,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown report */
+            /** @description Unknown report (or store) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Expired: older than REPORT_RETENTION_DAYS (default 30), its CSV deleted */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -599,8 +837,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown report */
+            /** @description Unknown report (or store) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Expired: older than REPORT_RETENTION_DAYS (default 30), its CSV deleted */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -688,10 +935,69 @@ export interface operations {
             };
         };
     };
+    list: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                created_before?: string;
+                created_after?: string;
+                method?: "hourly" | "step";
+                status?: "queued" | "running" | "complete" | "failed" | "cancelled" | "expired";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportList"];
+                };
+            };
+            /** @description Malformed request: an unknown query parameter, an invalid field or id (each listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; its text is never sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or PostgreSQL not answering within its deadline */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     trigger: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1–255 visible ASCII characters (0x21–0x7E). The same key with the same parameters within 24 h returns the same report (the first answer's body, header Idempotent-Replayed: true) instead of starting another; with other parameters, 409. Kept in PostgreSQL, so it holds across API replicas and restarts. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -701,6 +1007,20 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Replayed: the report this Idempotency-Key started, with the first answer's body */
+            200: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerAccepted"];
+                };
+            };
             /** @description Queued; Location is the status URL */
             202: {
                 headers: {
@@ -717,6 +1037,16 @@ export interface operations {
             /** @description Malformed request: an unknown query parameter, an invalid field or id (each listed in `errors`) */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict with the report's state: not complete yet (Retry-After), failed or cancelled; already finished; or an Idempotency-Key used with other parameters */
+            409: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfterWhileComputing"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -802,8 +1132,95 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown report */
+            /** @description Unknown report (or store) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; its text is never sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or PostgreSQL not answering within its deadline */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["ReportId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportDetails"];
+                };
+            };
+            /** @description Malformed request: an unknown query parameter, an invalid field or id (each listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown report (or store) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict with the report's state: not complete yet (Retry-After), failed or cancelled; already finished; or an Idempotency-Key used with other parameters */
+            409: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfterWhileComputing"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 16 kB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body that is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -861,7 +1278,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown report */
+            /** @description Unknown report (or store) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -870,10 +1287,151 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The report is not complete yet (Retry-After) or failed */
+            /** @description A conflict with the report's state: not complete yet (Retry-After), failed or cancelled; already finished; or an Idempotency-Key used with other parameters */
             409: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfterWhileComputing"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Expired: older than REPORT_RETENTION_DAYS (default 30), its CSV deleted */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; its text is never sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or PostgreSQL not answering within its deadline */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    uptime: {
+        parameters: {
+            query?: {
+                /** @description hourly or step, default hourly; see docs/uptime-spec.md. */
+                method?: "hourly" | "step";
+                /** @description The report's "now" as an ISO-8601 instant with Z or an offset; default: the latest poll. From 1970 up to (not including) 2100. Encode a + offset as %2B. */
+                as_of?: string;
+            };
+            header?: never;
+            path: {
+                /** @description a store id as ingested: 1–256 characters, no control characters, no white space at either end */
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The store's numbers */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreUptime"];
+                };
+            };
+            /** @description Malformed request: an unknown query parameter, an invalid field or id (each listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown report (or store) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; its text is never sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or PostgreSQL not answering within its deadline */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    timeline: {
+        parameters: {
+            query?: {
+                /** @description hourly or step, default hourly; see docs/uptime-spec.md. */
+                method?: "hourly" | "step";
+                /** @description The report's "now" as an ISO-8601 instant with Z or an offset; default: the latest poll. From 1970 up to (not including) 2100. Encode a + offset as %2B. */
+                as_of?: string;
+            };
+            header?: never;
+            path: {
+                /** @description a store id as ingested: 1–256 characters, no control characters, no white space at either end */
+                store_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The evidence */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreTimeline"];
+                };
+            };
+            /** @description Malformed request: an unknown query parameter, an invalid field or id (each listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown report (or store) */
+            404: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,6 +1,6 @@
 import supertest from 'supertest';
 import type { Middleware } from 'openapi-fetch';
-import type { Answer, OpenApiContract } from '../../../scripts/openapi/openapi-contract';
+import { OpenApiContract, type Answer } from '../../../scripts/openapi/openapi-contract';
 
 type Target = Parameters<typeof supertest>[0];
 type Methods = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head';
@@ -57,4 +57,10 @@ export function contractMiddleware(contract: OpenApiContract): Middleware {
       return undefined;
     },
   };
+}
+
+/** The contract of the API behind `target`: the document it serves at /docs-json. */
+export async function loadContract(target: Target): Promise<OpenApiContract> {
+  const response = await supertest(target).get('/docs-json').expect(200);
+  return new OpenApiContract(response.body as ConstructorParameters<typeof OpenApiContract>[0]);
 }

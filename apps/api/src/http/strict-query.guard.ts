@@ -1,8 +1,16 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DECORATORS } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { invalidRequest } from '../problem/problem';
+
+const OWN_QUERY_VALIDATION = 'store-uptime:validates-its-own-query';
+
+/**
+ * For a handler that validates its whole query with a strict schema itself (unknown parameters
+ * included), so that one 400 lists every bad parameter, unknown or malformed, together.
+ */
+export const ValidatesItsOwnQuery = () => SetMetadata(OWN_QUERY_VALIDATION, true);
 
 /**
  * Query parameters an operation does not take are refused (400, each listed in `errors`) rather
@@ -17,7 +25,7 @@ export class StrictQueryGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<Request>();
     const given = Object.keys(request.query ?? {});
-    if (given.length === 0) return true;
+    if (given.length === 0 || this.reflector.get<boolean | undefined>(OWN_QUERY_VALIDATION, context.getHandler())) return true;
     const declared = this.reflector.get<{ in?: string; name?: string }[] | undefined>(DECORATORS.API_PARAMETERS, context.getHandler()) ?? [];
     const allowed = new Set(declared.filter((parameter) => parameter.in === 'query').map((parameter) => parameter.name));
     const unknown = given.filter((name) => !allowed.has(name));

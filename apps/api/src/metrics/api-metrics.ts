@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { LOST_REPORTS_METRIC } from '@store-uptime/queue';
 
 /**
  * The API's Prometheus metrics, in a registry of its own (not prom-client's global one) so an API
@@ -22,9 +23,12 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
-  readonly lost = new Counter({
-    name: 'reports_lost_detected_total',
-    help: 'Unfinished reports found without a queue job by a status read and marked failed.',
+  readonly lost = new Counter({ ...LOST_REPORTS_METRIC, registers: [this.registry] });
+
+  readonly cancelled = new Counter({
+    name: 'reports_cancelled_total',
+    help: 'Reports cancelled, by the state they were cancelled in (queued, running).',
+    labelNames: ['from'] as const,
     registers: [this.registry],
   });
 

@@ -1,4 +1,5 @@
 import { ProblemType } from '../problem/problem';
+import { IDEMPOTENCY_KEY_FORM } from '../reports/report-params';
 
 /** Example values of the document (each checked against its schema by Spectral's oas3-valid-*-example rules). */
 
@@ -21,7 +22,7 @@ export const EXAMPLES = {
         status: 'running',
         progress: 0.4,
         parameters: { as_of: null, method: 'hourly' },
-        counts: { stores: null, rows_skipped: null },
+        counts: { stores: null, polls_after_now: null },
         now_used: null,
         warnings: [],
         error: null,
@@ -39,7 +40,7 @@ export const EXAMPLES = {
         status: 'complete',
         progress: 1,
         parameters: { as_of: null, method: 'hourly' },
-        counts: { stores: 14092, rows_skipped: 0 },
+        counts: { stores: 14092, polls_after_now: 0 },
         now_used: '2023-01-25T18:13:22.479Z',
         warnings: [{ code: 'stores_without_zone', count: 1 }],
         error: null,
@@ -51,12 +52,42 @@ export const EXAMPLES = {
       },
     },
   },
+  cancelled: {
+    cancelled: {
+      summary: 'Cancelled',
+      value: {
+        id: EXAMPLE_ID,
+        status: 'cancelled',
+        progress: 0.4,
+        parameters: { as_of: null, method: 'hourly' },
+        counts: { stores: null, polls_after_now: null },
+        now_used: null,
+        warnings: [],
+        error: null,
+        attempts: 1,
+        created_at: '2023-01-25T18:20:00.000Z',
+        started_at: '2023-01-25T18:20:00.120Z',
+        finished_at: '2023-01-25T18:20:00.900Z',
+        links,
+      },
+    },
+  },
+  reportList: {
+    page: {
+      summary: 'A page, and the link to the next one',
+      value: {
+        items: [],
+        next: `/reports?status=complete&limit=20&cursor=eyJjIjoiMjAyMy0wMS0yNVQxODoyMDowMC4wMDAxMjNaIiwiaSI6IjNmMmI4YzFkOWU3YTRiNmM4ZDBlMWYyYTNiNGM1ZDZlIn0`,
+      },
+    },
+  },
   compatTrigger: { created: { summary: 'The new report id', value: { report_id: EXAMPLE_ID } } },
   compatStatusRequest: { byId: { summary: 'A report id', value: { report_id: EXAMPLE_ID } } },
   compatState: {
     running: { summary: 'Being computed', value: { status: 'Running', progress: 0.42 } },
     complete: { summary: 'Complete: a presigned link to the CSV', value: { status: 'Complete', url: presigned } },
     failed: { summary: 'Failed, with the reason', value: { status: 'Failed', error: 'loading the report window failed: the database did not answer in time' } },
+    cancelled: { summary: 'Cancelled', value: { status: 'Cancelled' } },
   },
   health: {
     ready: {
@@ -114,6 +145,89 @@ export const PROBLEM_EXAMPLES = {
       status: 409,
       detail: 'The report is still being computed; poll GET /reports/{id} until it is complete.',
       instance: `/reports/${EXAMPLE_ID}/download`,
+    },
+  },
+  reportCancelled: {
+    summary: 'The report was cancelled',
+    value: { type: ProblemType.reportCancelled, title: 'Report cancelled', status: 409, detail: 'The report was cancelled; it has no CSV.', instance: `/reports/${EXAMPLE_ID}/download` },
+  },
+  reportFinished: {
+    summary: 'Only a queued or running report can be cancelled',
+    value: {
+      type: ProblemType.reportFinished,
+      title: 'Report already finished',
+      status: 409,
+      detail: 'The report is complete; only a queued or running report can be cancelled.',
+      instance: `/reports/${EXAMPLE_ID}/cancel`,
+    },
+  },
+  idempotencyKeyReused: {
+    summary: 'The key was used in the last 24 h with other parameters',
+    value: {
+      type: ProblemType.idempotencyKeyReused,
+      title: 'Idempotency key reused',
+      status: 409,
+      detail: 'This Idempotency-Key was used in the last 24 h with other parameters; use a new key for a new report.',
+      instance: '/reports',
+    },
+  },
+  reportExpired: {
+    summary: 'Older than REPORT_RETENTION_DAYS: the CSV was deleted',
+    value: {
+      type: ProblemType.reportExpired,
+      title: 'Report expired',
+      status: 410,
+      detail: `Report ${EXAMPLE_ID} is older than the retention period and its CSV was deleted; trigger a new report.`,
+      instance: `/reports/${EXAMPLE_ID}/download`,
+    },
+  },
+  invalidIdempotencyKey: {
+    summary: 'A malformed Idempotency-Key',
+    value: {
+      type: ProblemType.invalidRequest,
+      title: 'Invalid request',
+      status: 400,
+      detail: `Idempotency-Key: must be ${IDEMPOTENCY_KEY_FORM}`,
+      instance: '/reports',
+      errors: [{ path: 'Idempotency-Key', message: `must be ${IDEMPOTENCY_KEY_FORM}` }],
+    },
+  },
+  invalidListQuery: {
+    summary: 'Bad filters, each listed',
+    value: {
+      type: ProblemType.invalidRequest,
+      title: 'Invalid request',
+      status: 400,
+      detail: 'status: Invalid option; limit: Too big: expected number to be <=100',
+      instance: '/reports',
+      errors: [
+        { path: 'status', message: 'Invalid option: expected one of "queued"|"running"|"complete"|"failed"|"cancelled"|"expired"' },
+        { path: 'limit', message: 'Too big: expected number to be <=100' },
+      ],
+    },
+  },
+  invalidStoreQuery: {
+    summary: 'A malformed as_of or method, each listed',
+    value: {
+      type: ProblemType.invalidRequest,
+      title: 'Invalid request',
+      status: 400,
+      detail: 'as_of: Invalid ISO datetime; method: Invalid option: expected one of "hourly"|"step"',
+      instance: '/stores/8419537941919820732/uptime',
+      errors: [
+        { path: 'as_of', message: 'Invalid ISO datetime' },
+        { path: 'method', message: 'Invalid option: expected one of "hourly"|"step"' },
+      ],
+    },
+  },
+  storeNotFound: {
+    summary: 'A report with this now would not list the store: no poll at or before now',
+    value: {
+      type: ProblemType.storeNotFound,
+      title: 'Store not found',
+      status: 404,
+      detail: 'There is no store 8419537941919820732 with a poll at or before 2024-05-06T12:00:00.000000Z.',
+      instance: '/stores/8419537941919820732/uptime',
     },
   },
   reportFailed: {
@@ -176,3 +290,14 @@ export const PROBLEM_EXAMPLES = {
 } as const;
 
 export type ProblemKind = keyof typeof PROBLEM_EXAMPLES;
+
+/** The Idempotency-Key request header of the trigger routes. */
+export const IDEMPOTENCY_HEADER = {
+  name: 'Idempotency-Key',
+  required: false,
+  description:
+    `${IDEMPOTENCY_KEY_FORM}. The same key with the same parameters within 24 h returns the same report (the first answer's body, ` +
+    'header Idempotent-Replayed: true) instead of starting another; with other parameters, 409. Kept in PostgreSQL, so it holds across API replicas and restarts.',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]+$' },
+  example: 'order-2026-12-02-0001',
+} as const;

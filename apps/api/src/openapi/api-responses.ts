@@ -13,7 +13,7 @@ import { schemaRef, type SchemaName } from './api-schemas';
 type Examples = Record<string, { summary: string; value: unknown }>;
 
 /** Headers by name in `components.headers` (openapi-document.ts defines them). */
-export type HeaderName = 'Location' | 'RetryAfter' | 'RetryAfterWhileComputing' | 'RateLimitLimit' | 'RateLimitRemaining' | 'RateLimitReset' | 'CacheControlNoStore';
+export type HeaderName = 'Location' | 'RetryAfter' | 'RetryAfterWhileComputing' | 'RateLimitLimit' | 'RateLimitRemaining' | 'RateLimitReset' | 'CacheControlNoStore' | 'IdempotentReplayed';
 
 export const RESPONSE_HEADERS: Record<HeaderName, { name: string; header: Record<string, unknown> }> = {
   Location: { name: 'Location', header: { description: 'Where the answer is: the status URL (202) or the presigned CSV URL (302)', required: true, schema: { type: 'string' } } },
@@ -22,6 +22,7 @@ export const RESPONSE_HEADERS: Record<HeaderName, { name: string; header: Record
   RateLimitLimit: { name: 'X-RateLimit-Limit', header: { description: 'Triggers allowed per client per minute (absent when TRIGGER_RATE_LIMIT is 0)', schema: { type: 'string', pattern: '^[0-9]+$' } } },
   RateLimitRemaining: { name: 'X-RateLimit-Remaining', header: { description: 'Triggers left in this minute', schema: { type: 'string', pattern: '^[0-9]+$' } } },
   RateLimitReset: { name: 'X-RateLimit-Reset', header: { description: 'Seconds until the budget is full again', schema: { type: 'string', pattern: '^[0-9]+$' } } },
+  IdempotentReplayed: { name: 'Idempotent-Replayed', header: { description: 'true: the report an earlier request with this Idempotency-Key started', schema: { type: 'string', const: 'true' } } },
   CacheControlNoStore: { name: 'Cache-Control', header: { description: 'Status answers change: never cached', required: true, schema: { type: 'string', const: 'no-store' } } },
 };
 
@@ -45,8 +46,9 @@ export function ApiRedirectAnswer(status: number, description: string) {
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed request: an unknown query parameter, an invalid field or id (each listed in `errors`)',
   401: 'Credentials missing or wrong',
-  404: 'Unknown report',
-  409: 'The report is not complete yet (Retry-After) or failed',
+  404: 'Unknown report (or store)',
+  409: 'A conflict with the report\'s state: not complete yet (Retry-After), failed or cancelled; already finished; or an Idempotency-Key used with other parameters',
+  410: 'Expired: older than REPORT_RETENTION_DAYS (default 30), its CSV deleted',
   413: 'Body over 16 kB',
   415: 'A body that is not application/json',
   429: 'Too many triggers from this client (TRIGGER_RATE_LIMIT per minute, shared by every trigger route)',

@@ -29,6 +29,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1')
     .addServer('/', 'The server this document is served by')
     .addTag('reports', 'Trigger a report, poll its status, download its CSV')
+    .addTag('stores', 'One store on demand: its numbers, and the evidence behind them')
     .addTag('compatibility', "The original service's routes, with their original bodies")
     .addTag('health', 'Kubernetes probes')
     .addTag('operations', 'Metrics and the queue UI, for operators')

@@ -25,6 +25,11 @@ export const ProblemType = {
   reportNotFound: `${PROBLEM_TYPE_PREFIX}report-not-found`,
   reportNotComplete: `${PROBLEM_TYPE_PREFIX}report-not-complete`,
   reportFailed: `${PROBLEM_TYPE_PREFIX}report-failed`,
+  reportCancelled: `${PROBLEM_TYPE_PREFIX}report-cancelled`,
+  reportExpired: `${PROBLEM_TYPE_PREFIX}report-expired`,
+  reportFinished: `${PROBLEM_TYPE_PREFIX}report-finished`,
+  idempotencyKeyReused: `${PROBLEM_TYPE_PREFIX}idempotency-key-reused`,
+  storeNotFound: `${PROBLEM_TYPE_PREFIX}store-not-found`,
   dependencyUnavailable: `${PROBLEM_TYPE_PREFIX}dependency-unavailable`,
 } as const;
 
@@ -66,6 +71,22 @@ export function unsupportedMediaType(contentType: string | undefined): ProblemEx
 
 export function reportNotFound(id: string): ProblemException {
   return new ProblemException(HttpStatus.NOT_FOUND, ProblemType.reportNotFound, 'Report not found', `There is no report ${id}.`);
+}
+
+/** Retention deleted the report's CSV (REPORT_RETENTION_DAYS): gone for good, hence 410. */
+export function reportExpired(id: string): ProblemException {
+  return new ProblemException(
+    HttpStatus.GONE,
+    ProblemType.reportExpired,
+    'Report expired',
+    `Report ${id} is older than the retention period and its CSV was deleted; trigger a new report.`,
+  );
+}
+
+/** The report with this `now` would not list the store: it has no poll at or before `now` (or none at all). */
+export function storeNotFound(id: string, nowIso: string | null): ProblemException {
+  const detail = nowIso === null ? `There is no store ${id}: the database holds no polls.` : `There is no store ${id} with a poll at or before ${nowIso}.`;
+  return new ProblemException(HttpStatus.NOT_FOUND, ProblemType.storeNotFound, 'Store not found', detail);
 }
 
 /**

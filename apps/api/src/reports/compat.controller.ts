@@ -1,15 +1,21 @@
-import { Body, Controller, Get, Header, HttpCode, HttpStatus, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Header, Headers, HttpCode, HttpStatus, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { DEFAULT_UPTIME_METHOD } from '@store-uptime/uptime';
-import { EXAMPLE_ID, EXAMPLES } from '../openapi/api-examples';
+import { EXAMPLE_ID, EXAMPLES, IDEMPOTENCY_HEADER } from '../openapi/api-examples';
 import { ApiJsonAnswer, ApiProblems, ApiTextAnswer } from '../openapi/api-responses';
 import { schemaRef } from '../openapi/api-schemas';
-import { parseReportId, reportIdFromBodyOrQuery } from './report-params';
+import { parseIdempotencyKey, parseReportId, reportIdFromBodyOrQuery } from './report-params';
 import { compatStateView } from './report-views';
 import { ReportsService } from './reports.service';
 
-const TRIGGER_HEADERS = ['RateLimitLimit', 'RateLimitRemaining', 'RateLimitReset'] as const;
+const TRIGGER_HEADERS = ['RateLimitLimit', 'RateLimitRemaining', 'RateLimitReset', 'IdempotentReplayed'] as const;
+const POLL =
+  'Running (queued or running) with its progress, Complete with a presigned link to the CSV, Failed with the reason, or Cancelled. ' +
+  'A report past REPORT_RETENTION_DAYS (default 30) is expired: 410 problem+json. Status polls are not access-logged; they are counted in /metrics.';
+const IDEMPOTENT =
+  'With an Idempotency-Key, the same key and parameters within 24 h return the same report (Idempotent-Replayed: true) instead of another one.';
 
 /** The original service's routes, with the same bodies, so existing clients keep working. */
 @ApiTags('compatibility')
@@ -22,32 +28,33 @@ export class CompatController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Trigger a report with default parameters (original route)',
-    description: 'Queues a report over the latest poll with the hourly method and answers its id at once; poll GET /get_report with it. Takes no body.',
+    description: `Queues a report over the latest poll with the hourly method and answers its id at once; poll GET /get_report with it. Takes no body. ${IDEMPOTENT}`,
   })
-  @ApiJsonAnswer(200, 'Queued: the new report id', 'CompatTriggerAnswer', EXAMPLES.compatTrigger, [...TRIGGER_HEADERS])
-  @ApiProblems('unsupportedMediaType', 'bodyTooLarge', 'tooManyTriggers', 'dependencyUnavailable')
-  async triggerPost() {
-    return { report_id: await this.reports.trigger({ asOf: null, method: DEFAULT_UPTIME_METHOD }) };
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiJsonAnswer(200, 'Queued (or replayed for an Idempotency-Key): the report id', 'CompatTriggerAnswer', EXAMPLES.compatTrigger, [...TRIGGER_HEADERS])
+  @ApiProblems('invalidIdempotencyKey', 'idempotencyKeyReused', 'unsupportedMediaType', 'bodyTooLarge', 'tooManyTriggers', 'dependencyUnavailable')
+  async triggerPost(@Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) response: Response) {
+    const { id, replayed } = await this.reports.trigger({ asOf: null, method: DEFAULT_UPTIME_METHOD }, parseIdempotencyKey(key));
+    if (replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return { report_id: id };
   }
 
   @Get('trigger_report')
   @UseGuards(ThrottlerGuard)
-  @ApiOperation({ summary: 'Trigger a report (GET form of the original route)', description: 'The same as POST /trigger_report, for clients of the original service that used GET.' })
-  @ApiJsonAnswer(200, 'Queued: the new report id', 'CompatTriggerAnswer', EXAMPLES.compatTrigger, [...TRIGGER_HEADERS])
-  @ApiProblems('tooManyTriggers', 'dependencyUnavailable')
-  async triggerGet() {
-    return this.triggerPost();
+  @ApiOperation({ summary: 'Trigger a report (GET form of the original route)', description: `The same as POST /trigger_report, for clients of the original service that used GET. ${IDEMPOTENT}` })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiJsonAnswer(200, 'Queued (or replayed for an Idempotency-Key): the report id', 'CompatTriggerAnswer', EXAMPLES.compatTrigger, [...TRIGGER_HEADERS])
+  @ApiProblems('invalidIdempotencyKey', 'idempotencyKeyReused', 'tooManyTriggers', 'dependencyUnavailable')
+  async triggerGet(@Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) response: Response) {
+    return this.triggerPost(key, response);
   }
 
   @Get('get_report')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({
-    summary: 'Poll a report (original route)',
-    description: 'Running with its progress, Complete with a presigned link to the CSV, or Failed with the reason. Status polls are not access-logged; they are counted in /metrics.',
-  })
+  @ApiOperation({ summary: 'Poll a report (original route)', description: POLL })
   @ApiQuery({ name: 'report_id', required: true, schema: schemaRef('ReportId'), example: EXAMPLE_ID })
   @ApiJsonAnswer(200, 'The report state', 'CompatReportState', EXAMPLES.compatState, ['CacheControlNoStore'])
-  @ApiProblems('invalidReportId', 'reportNotFound', 'dependencyUnavailable')
+  @ApiProblems('invalidReportId', 'reportNotFound', 'reportExpired', 'dependencyUnavailable')
   async getReport(@Query('report_id') reportId: unknown) {
     return compatStateView(await this.reports.state(parseReportId(reportId)));
   }
@@ -57,12 +64,12 @@ export class CompatController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Poll a report (original route, JSON body)',
-    description: 'As GET /get_report, with the id in a JSON body (or, for old clients, in the query string when the body is empty).',
+    description: `As GET /get_report, with the id in a JSON body (or, for old clients, in the query string when the body is empty). ${POLL}`,
   })
   @ApiQuery({ name: 'report_id', required: false, schema: schemaRef('ReportId'), description: 'Only when the body is empty', example: EXAMPLE_ID })
   @ApiBody({ required: false, schema: schemaRef('CompatStatusRequest'), examples: EXAMPLES.compatStatusRequest })
   @ApiJsonAnswer(200, 'The report state', 'CompatReportState', EXAMPLES.compatState, ['CacheControlNoStore'])
-  @ApiProblems('invalidReportId', 'brokenJson', 'reportNotFound', 'bodyTooLarge', 'unsupportedMediaType', 'dependencyUnavailable')
+  @ApiProblems('invalidReportId', 'brokenJson', 'reportNotFound', 'reportExpired', 'bodyTooLarge', 'unsupportedMediaType', 'dependencyUnavailable')
   async getReportPost(@Body() body: unknown, @Query() query: unknown) {
     return compatStateView(await this.reports.state(reportIdFromBodyOrQuery(body, query)));
   }

@@ -1,15 +1,17 @@
-import { Body, Controller, Get, Header, HttpCode, HttpStatus, Param, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Header, Headers, HttpCode, HttpStatus, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
-import { EXAMPLE_ID, EXAMPLES } from '../openapi/api-examples';
+import { ValidatesItsOwnQuery } from '../http/strict-query.guard';
+import { EXAMPLE_ID, EXAMPLES, IDEMPOTENCY_HEADER } from '../openapi/api-examples';
 import { ApiJsonAnswer, ApiProblems, ApiRedirectAnswer } from '../openapi/api-responses';
-import { schemaRef } from '../openapi/api-schemas';
-import { parseReportId, parseTriggerBody } from './report-params';
-import { reportDetailsView, reportLinks } from './report-views';
+import { listQueryParameterSchema, schemaRef } from '../openapi/api-schemas';
+import { parseIdempotencyKey, parseListQuery, parseReportId, parseTriggerBody } from './report-params';
+import { reportDetailsView, reportLinks, reportListView } from './report-views';
 import { ReportsService } from './reports.service';
 
 const ID_PARAMETER = { name: 'id', schema: schemaRef('ReportId'), example: EXAMPLE_ID } as const;
+const RETENTION = 'Complete reports older than REPORT_RETENTION_DAYS (default 30) are expired: their CSV is deleted and downloads answer 410.';
 
 /** The REST face of reports. */
 @ApiTags('reports')
@@ -20,26 +22,61 @@ export class ReportsController {
   @Post()
   @UseGuards(ThrottlerGuard)
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ summary: 'Trigger a report', description: 'Queues a report with the given parameters and answers at once; poll the status link (Location).' })
+  @ApiOperation({
+    summary: 'Trigger a report',
+    description: `Queues a report with the given parameters and answers at once; poll the status link (Location). With an Idempotency-Key, a retried request returns the first one's report. ${RETENTION}`,
+  })
+  @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiBody({ required: false, schema: schemaRef('TriggerRequest'), examples: EXAMPLES.triggerRequest })
-  @ApiJsonAnswer(202, 'Queued; Location is the status URL', 'TriggerAccepted', EXAMPLES.triggerAccepted, [
+  @ApiJsonAnswer(202, 'Queued; Location is the status URL', 'TriggerAccepted', EXAMPLES.triggerAccepted, ['Location', 'RateLimitLimit', 'RateLimitRemaining', 'RateLimitReset'])
+  @ApiJsonAnswer(200, "Replayed: the report this Idempotency-Key started, with the first answer's body", 'TriggerAccepted', EXAMPLES.triggerAccepted, [
     'Location',
+    'IdempotentReplayed',
     'RateLimitLimit',
     'RateLimitRemaining',
     'RateLimitReset',
   ])
-  @ApiProblems('invalidBody', 'brokenJson', 'bodyTooLarge', 'unsupportedMediaType', 'tooManyTriggers', 'dependencyUnavailable')
-  async trigger(@Body() body: unknown, @Res({ passthrough: true }) response: Response) {
-    const id = await this.reports.trigger(parseTriggerBody(body));
+  @ApiProblems('invalidBody', 'invalidIdempotencyKey', 'brokenJson', 'idempotencyKeyReused', 'bodyTooLarge', 'unsupportedMediaType', 'tooManyTriggers', 'dependencyUnavailable')
+  async trigger(@Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) response: Response) {
+    const params = parseTriggerBody(body);
+    const { id, replayed } = await this.reports.trigger(params, parseIdempotencyKey(key));
     response.location(`/reports/${id}`);
+    if (replayed) {
+      response.status(HttpStatus.OK);
+      response.setHeader('Idempotent-Replayed', 'true');
+    }
     return { id, status: 'queued', links: reportLinks(id) };
+  }
+
+  @Get()
+  @ValidatesItsOwnQuery()
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'List reports, newest first',
+    description:
+      'Filters combine; pages are keyset-paginated on (created_at, id), so a page costs the same whatever the table holds and reports created meanwhile never shift a page. ' +
+      `Follow \`next\` until it is null. Rows only (progress as last recorded; GET /reports/{id} folds in the live job). ${RETENTION}`,
+  })
+  @ApiQuery({ name: 'status', required: false, schema: listQueryParameterSchema('status'), example: 'complete' })
+  @ApiQuery({ name: 'method', required: false, schema: listQueryParameterSchema('method'), example: 'hourly' })
+  @ApiQuery({ name: 'created_after', required: false, schema: listQueryParameterSchema('created_after'), example: '2026-12-01T00:00:00Z' })
+  @ApiQuery({ name: 'created_before', required: false, schema: listQueryParameterSchema('created_before'), example: '2026-12-02T00:00:00Z' })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 }, example: 20 })
+  @ApiQuery({ name: 'cursor', required: false, schema: listQueryParameterSchema('cursor'), example: 'eyJjIjoiMjAyMy0wMS0yNVQxODoyMDowMC4wMDAxMjNaIiwiaSI6IjNmMmIifQ' })
+  @ApiJsonAnswer(200, 'One page', 'ReportList', EXAMPLES.reportList, ['CacheControlNoStore'])
+  @ApiProblems('invalidListQuery', 'dependencyUnavailable')
+  async list(@Query() query: unknown) {
+    const params = parseListQuery(query);
+    return reportListView(await this.reports.list(params.filter, params.limit, params.after), params.query);
   }
 
   @Get(':id')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: 'Status of a report',
-    description: 'Status, progress, parameters, counts, warnings and times of a report. Status polls are not access-logged; they are counted in /metrics.',
+    description:
+      'Status (queued, running, complete, failed, cancelled or expired), progress, parameters, counts, warnings and times of a report. ' +
+      `Status polls are not access-logged; they are counted in /metrics. ${RETENTION}`,
   })
   @ApiParam(ID_PARAMETER)
   @ApiJsonAnswer(200, 'The report', 'ReportDetails', EXAMPLES.reportDetails, ['CacheControlNoStore'])
@@ -48,14 +85,29 @@ export class ReportsController {
     return reportDetailsView(await this.reports.details(parseReportId(id)));
   }
 
+  @Post(':id/cancel')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Cancel a queued or running report',
+    description:
+      'A queued report is removed from the queue; a running one is stopped by its worker (compute thread stopped, upload aborted, no CSV left) within 2 s. ' +
+      'The report is cancelled from this answer on. Cancelling a cancelled report again answers 202 too; a complete, failed or expired one 409. Takes no body.',
+  })
+  @ApiParam(ID_PARAMETER)
+  @ApiJsonAnswer(202, 'Cancelled', 'ReportDetails', EXAMPLES.cancelled)
+  @ApiProblems('invalidReportId', 'reportNotFound', 'reportFinished', 'bodyTooLarge', 'unsupportedMediaType', 'dependencyUnavailable')
+  async cancel(@Param('id') id: string) {
+    return reportDetailsView(await this.reports.cancel(parseReportId(id)));
+  }
+
   @Get(':id/download')
   @ApiOperation({
     summary: 'Download the CSV of a report',
-    description: 'Redirects (302) to a fresh presigned S3 URL of the CSV. A client that follows redirects gets text/csv from S3.',
+    description: `Redirects (302) to a fresh presigned S3 URL of the CSV. A client that follows redirects gets text/csv from S3. ${RETENTION}`,
   })
   @ApiParam(ID_PARAMETER)
   @ApiRedirectAnswer(302, 'Location is a presigned S3 GET URL of the CSV')
-  @ApiProblems('invalidReportId', 'reportNotFound', 'reportNotComplete', 'reportFailed', 'dependencyUnavailable')
+  @ApiProblems('invalidReportId', 'reportNotFound', 'reportNotComplete', 'reportFailed', 'reportCancelled', 'reportExpired', 'dependencyUnavailable')
   async download(@Param('id') id: string, @Res() response: Response): Promise<void> {
     const url = await this.reports.downloadUrl(parseReportId(id));
     // No body (Express's redirect writes one, which the document would have to declare).

@@ -1,18 +1,18 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
-import { InjectRepository } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
-import { Repository } from 'typeorm';
 import type { ApiEnv } from '@store-uptime/config';
-import { ReportEntity, ReportStatus } from '@store-uptime/db';
+import { ReportEntity, ReportsRepository, ReportStatus, type ReportListFilter, type ReportListPage, type ReportListPosition } from '@store-uptime/db';
 import {
   failedJobReason,
+  IDEMPOTENCY_KEY_TTL_HOURS,
   logConnectionErrors,
   LOST_JOB_REASON,
   newReportId,
   readReportJob,
   QUEUES,
+  REPORT_CANCELLED_REASON,
   REPORT_JOBS,
   reportJobOptions,
   withTimeout,
@@ -20,7 +20,8 @@ import {
   type ReportJobResult,
 } from '@store-uptime/queue';
 import type { ReportStorage } from '@store-uptime/storage';
-import { DependencyUnavailable, ProblemException, ProblemType, reportNotFound } from '../problem/problem';
+import { PoolGate } from '../database/pool-gate';
+import { DependencyUnavailable, ProblemException, ProblemType, reportExpired, reportNotFound } from '../problem/problem';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { API_ENV, API_METRICS, REPORT_STORAGE } from '../tokens';
 import type { TriggerParams } from './report-params';
@@ -30,13 +31,33 @@ import { ReuseCache } from './reuse-cache';
 export type ReportState =
   | { status: 'running'; progress: number }
   | { status: 'complete'; url: string }
-  | { status: 'failed'; error: string };
+  | { status: 'failed'; error: string }
+  | { status: 'cancelled' };
 
 /** Live view of the queue job, when Redis still has it. */
 type JobView =
-  | { state: 'finished-ok'; result: ReportJobResult }
+  | { state: 'finished-ok'; result: ReportJobResult; createdAtMs: number }
+  | { state: 'finished-cancelled' }
   | { state: 'finished-failed'; reason: string }
   | { state: 'pending'; progress: number };
+
+export interface ReportDetails {
+  row: ReportEntity;
+  status: ReportStatus;
+  progress: number;
+  error: string | null;
+}
+
+/** A trigger's answer: the report, and whether it is an earlier request's (same Idempotency-Key). */
+export interface Triggered {
+  id: string;
+  replayed: boolean;
+}
+
+/** The parameters that make two triggers "the same request" for an Idempotency-Key. */
+function triggerFingerprint(params: TriggerParams): string {
+  return JSON.stringify({ as_of: params.asOf?.toISOString() ?? null, method: params.method });
+}
 
 /** Presigned URLs kept per API process (a few hundred bytes each); the oldest goes first. */
 const URL_CACHE_LIMIT = 10_000;
@@ -45,27 +66,21 @@ const URL_CACHE_LIMIT = 10_000;
 const DETAILS_CACHE_LIMIT = 10_000;
 
 /**
- * How long a finished report's details are reused without reading its row again. A complete or
- * failed row no longer changes (the worker's last write made it so), so the window only bounds how
- * long another process's later change of it (a retention purge, say) takes to be seen here.
+ * How long a finished report's details are reused without reading its row again. A failed,
+ * cancelled or expired row no longer changes; a complete one only becomes expired, by the
+ * retention sweep, once it is REPORT_RETENTION_DAYS old, and is never reused past that age.
  */
 const FINISHED_DETAILS_REUSE_MS = 60_000;
 
 /**
  * How long an unfinished report's row is reused while Redis says its job is still pending. Every
  * poll still reads the job (live progress, and the moment it finishes, when the row is read again);
- * only the row's transition fields (queued → running, attempts, started_at) may be this late. One
+ * only the row's transition fields (queued → running, attempts, started_at, and a cancel made
+ * through another API process) may be this late; a cancel made here is seen at once. One
  * second is a client's usual poll interval; without it every poll of a report in flight was a
  * PostgreSQL read, which held GET /reports/{id} far below the original route's speed.
  */
 const UNFINISHED_ROW_REUSE_MS = 1_000;
-
-export interface ReportDetails {
-  row: ReportEntity;
-  status: ReportStatus;
-  progress: number;
-  error: string | null;
-}
 
 /**
  * Triggering and reading reports. The API never computes: it writes the durable row, enqueues the
@@ -79,25 +94,48 @@ export class ReportsService {
   /** GET /reports/:id: details of finished reports, and rows of unfinished ones (see the reuse windows above). */
   private readonly finishedDetails = new ReuseCache<ReportDetails>(DETAILS_CACHE_LIMIT);
   private readonly unfinishedRows = new ReuseCache<ReportEntity>(DETAILS_CACHE_LIMIT);
+  private readonly pool: PoolGate;
 
   constructor(
     @InjectQueue(QUEUES.reports) private readonly queue: Queue<ReportJobData, ReportJobResult>,
-    @InjectRepository(ReportEntity) private readonly reports: Repository<ReportEntity>,
+    private readonly reports: ReportsRepository,
     @Inject(REPORT_STORAGE) private readonly storage: ReportStorage,
     @Inject(API_ENV) private readonly env: ApiEnv,
     @Inject(API_METRICS) private readonly metrics: ApiMetrics,
     private readonly logger: PinoLogger,
   ) {
     this.logger.setContext('ReportsService');
+    this.pool = new PoolGate(env.DB_POOL_SIZE, env.DB_POOL_WAIT_MS);
     logConnectionErrors(this.queue, (fields) => this.logger.warn(fields, 'Redis connection error'));
   }
 
-  /** Creates the row, then the job (job id = report id). Returns the new report id. */
-  async trigger(params: TriggerParams): Promise<string> {
+  /**
+   * Creates the row, then the job (job id = report id). With an `Idempotency-Key`, a fresh key
+   * already used with the same parameters returns that report instead (replayed), and with other
+   * parameters is refused (409).
+   */
+  async trigger(params: TriggerParams, idempotencyKey?: string): Promise<Triggered> {
     const id = newReportId();
-    await this.database(() =>
-      this.reports.insert({ id, status: ReportStatus.queued, asOf: params.asOf, method: params.method, progress: 0, attempts: 0 }),
-    );
+    const report = { id, asOf: params.asOf, method: params.method };
+    if (idempotencyKey === undefined) {
+      await this.database(() => this.reports.create(report));
+    } else {
+      const fingerprint = triggerFingerprint(params);
+      const outcome = await this.database(() =>
+        this.reports.createWithIdempotencyKey(report, { key: idempotencyKey, fingerprint, ttlHours: IDEMPOTENCY_KEY_TTL_HOURS }),
+      );
+      if (!outcome.created) {
+        if (outcome.fingerprint !== fingerprint) {
+          throw new ProblemException(
+            HttpStatus.CONFLICT,
+            ProblemType.idempotencyKeyReused,
+            'Idempotency key reused',
+            `This Idempotency-Key was used in the last ${IDEMPOTENCY_KEY_TTL_HOURS} h with other parameters; use a new key for a new report.`,
+          );
+        }
+        return { id: outcome.reportId, replayed: true };
+      }
+    }
     const data: ReportJobData = { reportId: id, asOf: params.asOf?.toISOString() ?? null, method: params.method };
     try {
       await this.redis(() =>
@@ -107,15 +145,15 @@ export class ReportsService {
         })),
       );
     } catch (error) {
-      // The client gets a 503 and never learns this id; the row records why it never ran.
-      await this.reports
-        .update({ id, status: ReportStatus.queued }, { status: ReportStatus.failed, error: 'the report could not be queued', finishedAt: new Date() })
-        .catch(() => undefined);
+      // The client gets a 503 and never learns this id; the row records why it never ran, and the
+      // key is freed so the client's retry with it starts a report that does run.
+      await this.reports.fail(id, 'the report could not be queued').catch(() => undefined);
+      if (idempotencyKey !== undefined) await this.reports.releaseIdempotencyKey(idempotencyKey, id).catch(() => undefined);
       throw error;
     }
     this.metrics.triggered.labels(params.method).inc();
     this.logger.info({ reportId: id, asOf: data.asOf, method: data.method }, 'report queued');
-    return id;
+    return { id, replayed: false };
   }
 
   /**
@@ -135,18 +173,26 @@ export class ReportsService {
       if (!(error instanceof DependencyUnavailable)) throw error;
       redisError = error;
     }
-    if (job?.state === 'finished-ok') return { status: 'complete', url: await this.completeUrl(id, job.result.s3Key) };
+    // A job finished within the retention period is complete; an older one may have expired: the row says.
+    if (job?.state === 'finished-ok' && job.createdAtMs > this.retentionStartMs()) {
+      return { status: 'complete', url: await this.completeUrl(id, job.result.s3Key, job.createdAtMs) };
+    }
+    if (job?.state === 'finished-cancelled') return { status: 'cancelled' };
     if (job?.state === 'finished-failed') return { status: 'failed', error: job.reason };
     if (job?.state === 'pending') return { status: 'running', progress: job.progress };
 
     // Redis has no job (trimmed after completion, or lost), or Redis is down: the row decides.
-    const row = await this.database(() => this.reports.findOneBy({ id }));
+    const row = await this.database(() => this.reports.find(id));
     if (!row) {
       if (redisError) throw redisError;
       throw reportNotFound(id);
     }
-    if (row.status === ReportStatus.complete && row.s3Key) return { status: 'complete', url: await this.completeUrl(id, row.s3Key) };
+    if (row.status === ReportStatus.complete && row.s3Key) {
+      return { status: 'complete', url: await this.completeUrl(id, row.s3Key, row.createdAt.getTime()) };
+    }
     if (row.status === ReportStatus.failed) return { status: 'failed', error: row.error ?? 'the report failed' };
+    if (row.status === ReportStatus.cancelled) return { status: 'cancelled' };
+    if (row.status === ReportStatus.expired) throw reportExpired(id);
     // Unfinished and we could not ask Redis: the live state is unknown.
     if (redisError) throw redisError;
     const lost = await this.failIfLost(id);
@@ -176,10 +222,16 @@ export class ReportsService {
       this.unfinishedRows.delete(id);
     }
 
-    const row = await this.database(() => this.reports.findOneBy({ id }));
+    const row = await this.database(() => this.reports.find(id));
     if (!row) throw reportNotFound(id);
-    if (row.status === ReportStatus.complete || row.status === ReportStatus.failed) {
-      return this.finishedDetails.set(id, { row, status: row.status, progress: row.progress, error: row.error }, FINISHED_DETAILS_REUSE_MS);
+    if (row.status !== ReportStatus.queued && row.status !== ReportStatus.running) {
+      // A complete report is never reused past its retention (from then on the row answers, as for the URL cache).
+      const reuseForMs =
+        row.status === ReportStatus.complete
+          ? Math.min(FINISHED_DETAILS_REUSE_MS, row.createdAt.getTime() + this.env.REPORT_RETENTION_DAYS * 86_400_000 - Date.now())
+          : FINISHED_DETAILS_REUSE_MS;
+      const finishedDetails = { row, status: row.status, progress: row.progress, error: row.error };
+      return reuseForMs > 0 ? this.finishedDetails.set(id, finishedDetails, reuseForMs) : finishedDetails;
     }
     const { job } = await jobRead;
     // Redis down: the row is still a truthful (if slightly stale) answer.
@@ -189,6 +241,7 @@ export class ReportsService {
       return { row, status: row.status, progress: job.progress, error: row.error };
     }
     if (job?.state === 'finished-failed') return { row, status: ReportStatus.failed, progress: row.progress, error: job.reason };
+    if (job?.state === 'finished-cancelled') return { row, status: ReportStatus.cancelled, progress: row.progress, error: null };
     if (job?.state === 'finished-ok') return { row, status: ReportStatus.complete, progress: 1, error: null };
     if (await this.failIfLost(id)) return { row, status: ReportStatus.failed, progress: row.progress, error: LOST_JOB_REASON };
     return { row, status: row.status, progress: row.progress, error: row.error };
@@ -198,8 +251,12 @@ export class ReportsService {
   async downloadUrl(id: string): Promise<string> {
     const { row, status, error } = await this.details(id);
     if (status === ReportStatus.complete && row.s3Key) return this.presign(id, row.s3Key);
+    if (status === ReportStatus.expired) throw reportExpired(id);
     if (status === ReportStatus.failed) {
       throw new ProblemException(HttpStatus.CONFLICT, ProblemType.reportFailed, 'Report failed', `The report failed: ${error ?? 'unknown reason'}`);
+    }
+    if (status === ReportStatus.cancelled) {
+      throw new ProblemException(HttpStatus.CONFLICT, ProblemType.reportCancelled, 'Report cancelled', 'The report was cancelled; it has no CSV.');
     }
     throw new ProblemException(
       HttpStatus.CONFLICT,
@@ -215,28 +272,16 @@ export class ReportsService {
     const job = await this.redis(() => readReportJob(this.queue, id));
     if (!job) return null;
     if (job.finished) {
-      if (job.result) return { state: 'finished-ok', result: job.result };
+      if (job.result) return { state: 'finished-ok', result: job.result, createdAtMs: job.createdAtMs };
+      if (job.failedReason === REPORT_CANCELLED_REASON) return { state: 'finished-cancelled' };
       return { state: 'finished-failed', reason: failedJobReason(job.failedReason ?? undefined) };
     }
     return { state: 'pending', progress: Math.round(job.progress * 100) / 100 };
   }
 
-  /**
-   * A row still unfinished whose job Redis does not have is failed once it is older than
-   * REPORT_LOST_AFTER_SECONDS (younger: the job may be being added right now). Conditional, so it
-   * cannot overwrite a worker's own outcome. Returns whether the report is (now) lost.
-   */
+  /** The lost-job rule (ReportsRepository.failLost) for a report whose job Redis does not have. */
   private async failIfLost(id: string): Promise<boolean> {
-    const result = await this.database(() =>
-      this.reports
-        .createQueryBuilder()
-        .update()
-        .set({ status: ReportStatus.failed, error: LOST_JOB_REASON, finishedAt: () => 'now()' })
-        .where('id = :id AND status IN (:...unfinished)', { id, unfinished: [ReportStatus.queued, ReportStatus.running] })
-        .andWhere('created_at < now() - make_interval(secs => :seconds)', { seconds: this.env.REPORT_LOST_AFTER_SECONDS })
-        .execute(),
-    );
-    const lost = (result.affected ?? 0) > 0;
+    const lost = await this.database(() => this.reports.failLost(id, LOST_JOB_REASON, this.env.REPORT_LOST_AFTER_SECONDS));
     if (lost) {
       this.metrics.lost.inc();
       this.logger.warn({ reportId: id }, 'report job vanished from the queue; marked failed');
@@ -244,14 +289,60 @@ export class ReportsService {
     return lost;
   }
 
-  private async completeUrl(id: string, s3Key: string): Promise<string> {
+  /**
+   * POST /reports/{id}/cancel: a queued or running report becomes cancelled (the row first: from
+   * then on no worker may complete it). A queued one's job is removed from the queue; a running
+   * one is stopped by its worker, which watches the row (within about a second). Cancelling a
+   * cancelled report again is fine; any other finished report answers 409.
+   */
+  async cancel(id: string): Promise<ReportDetails> {
+    const outcome = await this.database(() => this.reports.cancel(id));
+    this.unfinishedRows.delete(id);
+    if (!outcome) throw reportNotFound(id);
+    if (!outcome.cancelled && outcome.status !== ReportStatus.cancelled) {
+      throw new ProblemException(
+        HttpStatus.CONFLICT,
+        ProblemType.reportFinished,
+        'Report already finished',
+        `The report is ${outcome.status}; only a queued or running report can be cancelled.`,
+      );
+    }
+    if (outcome.cancelled) {
+      this.metrics.cancelled.labels(outcome.previous).inc();
+      this.logger.info({ reportId: id, from: outcome.previous }, 'report cancelled');
+      // Best effort: a job a worker took meanwhile is locked and stays, but that worker's start is
+      // refused by the row. A job left waiting is refused the same way when its turn comes.
+      if (outcome.previous === ReportStatus.queued) {
+        await this.redis(() => this.queue.remove(id)).catch((error: unknown) => {
+          this.logger.warn({ reportId: id, err: error }, 'could not remove the cancelled report\'s job');
+        });
+      }
+    }
+    const row = await this.database(() => this.reports.find(id));
+    if (!row) throw reportNotFound(id);
+    return { row, status: row.status, progress: row.progress, error: row.error };
+  }
+
+  /** GET /reports: a page of rows, newest first (rows only: live progress is on GET /reports/{id}). */
+  list(filter: ReportListFilter, limit: number, after: ReportListPosition | null): Promise<ReportListPage> {
+    return this.database(() => this.reports.list(filter, limit, after));
+  }
+
+  /** Reports created before this instant are past REPORT_RETENTION_DAYS (expired, or about to be). */
+  private retentionStartMs(): number {
+    return Date.now() - this.env.REPORT_RETENTION_DAYS * 86_400_000;
+  }
+
+  private async completeUrl(id: string, s3Key: string, createdAtMs: number): Promise<string> {
     const url = await this.presign(id, s3Key);
     if (this.urlCache.size >= URL_CACHE_LIMIT) {
       // Maps iterate in insertion order: drop the oldest entry.
       const oldest = this.urlCache.keys().next().value;
       if (oldest !== undefined) this.urlCache.delete(oldest);
     }
-    this.urlCache.set(id, { url, reuseUntil: Date.now() + (this.env.REPORT_URL_TTL_SECONDS * 1000) / 2 });
+    // Never reused past the report's retention: from then on the row answers (410 once expired).
+    const expiresAt = createdAtMs + this.env.REPORT_RETENTION_DAYS * 86_400_000;
+    this.urlCache.set(id, { url, reuseUntil: Math.min(Date.now() + (this.env.REPORT_URL_TTL_SECONDS * 1000) / 2, expiresAt) });
     return url;
   }
 
@@ -268,10 +359,14 @@ export class ReportsService {
     }
   }
 
-  /** PostgreSQL work (the pool has connect and statement timeouts); any failure is a 503. */
+  /**
+   * PostgreSQL work: first a turn for a pool connection (DB_POOL_WAIT_MS, PoolGate says why), then
+   * the work itself within DB_TIMEOUT_MS (the pool has connect and statement timeouts too); any
+   * failure is a 503.
+   */
   private async database<T>(work: () => Promise<T>): Promise<T> {
     try {
-      return await withTimeout(work(), this.env.DB_TIMEOUT_MS + 1_000, 'PostgreSQL');
+      return await this.pool.run(() => withTimeout(work(), this.env.DB_TIMEOUT_MS + 1_000, 'PostgreSQL'));
     } catch (error) {
       if (error instanceof ProblemException) throw error;
       throw new DependencyUnavailable('database', error);

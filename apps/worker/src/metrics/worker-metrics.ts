@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { LOST_REPORTS_METRIC } from '@store-uptime/queue';
 
 /**
  * The worker's Prometheus metrics, in a registry of its own (not prom-client's global one) so an
@@ -9,7 +10,7 @@ export class WorkerMetrics {
 
   readonly jobs = new Counter({
     name: 'report_jobs_total',
-    help: 'Report job attempts by outcome (complete, retry, failed, requeued).',
+    help: 'Report job attempts by outcome (complete, retry, failed, requeued, cancelled).',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
@@ -29,9 +30,11 @@ export class WorkerMetrics {
     registers: [this.registry],
   });
 
-  readonly lostReports = new Counter({
-    name: 'reports_lost_total',
-    help: 'Unfinished reports whose job had vanished, marked failed by the sweep.',
+  readonly lostReports = new Counter({ ...LOST_REPORTS_METRIC, registers: [this.registry] });
+
+  readonly expiredReports = new Counter({
+    name: 'reports_expired_total',
+    help: 'Complete reports past REPORT_RETENTION_DAYS whose CSV the sweep deleted (now expired).',
     registers: [this.registry],
   });
 

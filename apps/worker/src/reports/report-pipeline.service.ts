@@ -6,13 +6,13 @@ import { writeReportCsv } from '@store-uptime/csv';
 import { isReportId, type ReportJobData, type ReportJobResult } from '@store-uptime/queue';
 import { isUptimeMethod, reportTable, UPTIME_METHODS } from '@store-uptime/uptime';
 import { describeS3Error, reportKey, type ReportStorage } from '@store-uptime/storage';
-import { ReportStatus } from '@store-uptime/db';
+import { ReportsRepository, ReportStatus, type ReportEntity } from '@store-uptime/db';
 import { reportWarnings } from '@store-uptime/uptime';
 import type { ComputeRunner } from '../compute/compute-runner';
 import type { ComputeResult } from '../compute/report-computation';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { COMPUTE_RUNNER, REPORT_STORAGE, WORKER_METRICS } from '../tokens';
-import { ReportRecordsService } from './report-records.service';
+import { ReportCancelled } from './report-cancel-watch';
 
 /** Progress reported at each stage (0…1), to the job (live) and to the reports row (durable). */
 const PROGRESS = { started: 0.05, loaded: 0.4, computed: 0.8, uploaded: 0.95, complete: 1 } as const;
@@ -76,6 +76,7 @@ export interface ReportJobContext {
   /** 1 for the first run, 2 for the first retry… */
   attempt: number;
   updateProgress(progress: number): Promise<void>;
+  /** Aborts the report: a cancel, or the worker's drain deadline. */
   signal?: AbortSignal;
 }
 
@@ -87,7 +88,7 @@ export interface ReportJobContext {
 @Injectable()
 export class ReportPipelineService {
   constructor(
-    private readonly records: ReportRecordsService,
+    private readonly reports: ReportsRepository,
     @Inject(REPORT_STORAGE) private readonly storage: ReportStorage,
     @Inject(COMPUTE_RUNNER) private readonly compute: ComputeRunner,
     @Inject(WORKER_METRICS) private readonly metrics: WorkerMetrics,
@@ -99,15 +100,18 @@ export class ReportPipelineService {
     const log = { reportId, attempt: job.attempt };
     const started = performance.now();
 
-    const row = await this.stage('record', () => this.records.find(reportId));
+    const row = await this.stage('record', () => this.reports.find(reportId));
     if (!row) throw new UnrecoverableError(`report ${reportId} does not exist in the reports table`);
     if (row.status === ReportStatus.complete && row.s3Key) {
       // A retry after the row was already written (e.g. the worker died right after): nothing to redo.
       this.logger.info(log, 'report already complete; not recomputed');
-      return { s3Key: row.s3Key, storesCount: row.storesCount ?? 0, nowUsed: row.nowUsed?.toISOString() ?? null };
+      return storedResult(row);
     }
 
-    await this.stage('record', () => this.records.markRunning(reportId, PROGRESS.started));
+    if (!(await this.stage('record', () => this.reports.start(reportId, PROGRESS.started)))) {
+      // Cancelled (or otherwise finished) between the trigger and now: never started.
+      throw notRunnable(await this.stage('record', () => this.reports.find(reportId)));
+    }
     await job.updateProgress(PROGRESS.started);
     this.logger.info({ ...log, asOf, method, computeMode: this.compute.mode }, 'report started');
 
@@ -145,26 +149,41 @@ export class ReportPipelineService {
     this.logger.info({ ...log, stores: result.rows, nowUs: result.nowUs, stats: result.stats }, 'report computed');
 
     const key = reportKey(reportId);
-    await this.stage('upload', async () => {
-      await this.storage.ensureBucket();
-      await this.uploadCsv(key, result);
-    });
+    try {
+      await this.stage('upload', async () => {
+        await this.storage.ensureBucket();
+        await this.uploadCsv(key, result, job.signal);
+      });
+      if (job.signal?.aborted) throw job.signal.reason;
+    } catch (error) {
+      // Stopped mid-upload (or just after it): the upload has settled, so nothing can land after this.
+      if (job.signal?.aborted) await this.discard(key, log);
+      throw error;
+    }
     timer.done('upload');
     await this.progress(job, PROGRESS.uploaded);
 
     const nowUsed = result.nowUs === null ? null : new Date(result.nowUs / 1000);
     const warnings = reportWarnings(result.stats);
     if (warnings.length > 0) this.logger.warn({ ...log, warnings }, `report has warnings: ${warnings.map((w) => `${w.code} ${w.count}`).join(', ')}`);
-    await this.stage('record', () =>
-      this.records.markComplete(reportId, {
+    const completed = await this.stage('record', () =>
+      this.reports.complete(reportId, {
         s3Key: key,
         storesCount: result.rows,
         // Rows were validated (and bad ones counted) at ingest; here only polls after `now` are left out.
-        rowsSkipped: result.stats.pollsAfterNow,
+        pollsAfterNow: result.stats.pollsAfterNow,
         nowUsed,
         warnings,
       }),
     );
+    if (!completed) {
+      const current = await this.stage('record', () => this.reports.find(reportId));
+      // Another worker (this job taken over after a stall) completed it first, with the same key and CSV.
+      if (current?.status === ReportStatus.complete && current.s3Key) return storedResult(current);
+      // Cancelled while it ran: the CSV must not outlive the report.
+      await this.discard(key, log);
+      throw notRunnable(current);
+    }
     await job.updateProgress(PROGRESS.complete);
     const seconds = (performance.now() - started) / 1000;
     this.metrics.reportSeconds.observe(seconds);
@@ -172,10 +191,15 @@ export class ReportPipelineService {
     return { s3Key: key, storesCount: result.rows, nowUsed: nowUsed?.toISOString() ?? null };
   }
 
-  private async uploadCsv(key: string, result: ComputeResult): Promise<void> {
+  private async uploadCsv(key: string, result: ComputeResult, signal?: AbortSignal): Promise<void> {
     // The arrays the compute thread handed over, as the report table again (no copy).
     const table = reportTable(result.report);
     const body = new PassThrough();
+    // Stopping the body (rather than Upload.abort(), which returns while a PUT is still in flight)
+    // makes the upload settle only once S3 has answered: a multipart upload is aborted by the SDK
+    // (leavePartsOnError false), and whatever did land is then deleted by discard().
+    const onAbort = () => body.destroy(new Error('the upload was stopped'));
+    signal?.addEventListener('abort', onAbort, { once: true });
     // Both sides must settle: a failed upload stops reading (the writer then errors too) and vice versa.
     const writing = writeReportCsv(table, body).catch((error: unknown) => {
       body.destroy(error as Error);
@@ -186,14 +210,21 @@ export class ReportPipelineService {
       throw error;
     });
     const [written, uploaded] = await Promise.allSettled([writing, uploading]);
+    signal?.removeEventListener('abort', onAbort);
     if (uploaded.status === 'rejected') throw uploaded.reason;
     if (written.status === 'rejected') throw written.reason;
+  }
+
+  private async discard(key: string, log: object): Promise<void> {
+    await this.storage.discard(key).catch((error: unknown) => {
+      this.logger.error({ ...log, key, err: error }, 'could not delete the CSV of a stopped report');
+    });
   }
 
   /** Progress to the job (what the API reads) and the row (durable); the row write is best effort. */
   private async progress(job: ReportJobContext, value: number): Promise<void> {
     await job.updateProgress(value);
-    await this.records.setProgress(job.data.reportId, value).catch((error: unknown) => {
+    await this.reports.setProgress(job.data.reportId, value).catch((error: unknown) => {
       this.logger.warn({ reportId: job.data.reportId, attempt: job.attempt, err: error }, 'could not record progress');
     });
   }
@@ -205,6 +236,16 @@ export class ReportPipelineService {
       throw error instanceof ReportStageError || error instanceof UnrecoverableError ? error : new ReportStageError(stage, error);
     }
   }
+}
+
+function storedResult(row: ReportEntity): ReportJobResult {
+  return { s3Key: row.s3Key ?? '', storesCount: row.storesCount ?? 0, nowUsed: row.nowUsed?.toISOString() ?? null };
+}
+
+/** Why a report this worker was about to start or finish is no longer its to run. */
+function notRunnable(row: ReportEntity | null): Error {
+  if (row?.status === ReportStatus.cancelled) return new ReportCancelled('the report was cancelled');
+  return new UnrecoverableError(row ? `the report is already ${row.status}` : 'the report no longer exists');
 }
 
 /** The payload is ours, but Redis is shared: anything malformed can never succeed, so it is not retried. */

@@ -8,7 +8,8 @@ import type { ComputeRunner } from '../compute/compute-runner';
 import type { ComputeResult, ComputeStage } from '../compute/report-computation';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { networkFailure, ReportPipelineService, ReportStageError } from './report-pipeline.service';
-import type { ReportRecordsService } from './report-records.service';
+import type { ReportsRepository } from '@store-uptime/db';
+import type { ReportCancelWatch } from './report-cancel-watch';
 import { ReportProcessor } from './report.processor';
 
 const ID = '0123456789abcdef0123456789abcdef';
@@ -41,16 +42,24 @@ function setup(options: { row?: Partial<ReportEntity> | null; upload?: (key: str
   const row = options.row === undefined ? { id: ID, status: 'queued' as const, s3Key: null } : options.row;
   const records = {
     find: async () => row,
-    markRunning: async (_id: string, progress: number) => void calls.push(`running ${progress}`),
+    start: async (_id: string, progress: number) => {
+      calls.push(`running ${progress}`);
+      return true;
+    },
     setProgress: async (_id: string, progress: number) => void calls.push(`progress ${progress}`),
-    markComplete: async (_id: string, outcome: object) => void calls.push(`complete ${JSON.stringify(outcome)}`),
-    markRetrying: async (_id: string, error: string) => void calls.push(`retrying ${error}`),
-    markFailed: async (_id: string, error: string) => {
+    complete: async (_id: string, outcome: object) => {
+      calls.push(`complete ${JSON.stringify(outcome)}`);
+      return true;
+    },
+    requeue: async (_id: string, error?: string) => {
+      calls.push(error === undefined ? 'requeued' : `retrying ${error}`);
+      return true;
+    },
+    fail: async (_id: string, error: string) => {
       calls.push(`failed ${error}`);
       return true;
     },
-    markRequeued: async () => void calls.push('requeued'),
-  } as unknown as ReportRecordsService;
+  } as unknown as ReportsRepository;
   const storage = {
     ensureBucket: async () => undefined,
     upload:
@@ -92,7 +101,7 @@ describe('ReportPipelineService', () => {
     expect(calls[0]).toBe('running 0.05');
     expect(calls).toContain('progress 0.4');
     expect(calls.at(-1)).toBe(
-      `complete ${JSON.stringify({ s3Key: `reports/${ID}.csv`, storesCount: 2, rowsSkipped: 0, nowUsed: new Date('2023-01-25T18:00:00Z'), warnings: [] })}`,
+      `complete ${JSON.stringify({ s3Key: `reports/${ID}.csv`, storesCount: 2, pollsAfterNow: 0, nowUsed: new Date('2023-01-25T18:00:00Z'), warnings: [] })}`,
     );
     expect(uploads[`reports/${ID}.csv`]).toBe(
       'store_id,uptime_last_hour,uptime_last_day,uptime_last_week,downtime_last_hour,downtime_last_day,downtime_last_week\n' +
@@ -169,7 +178,8 @@ describe('ReportPipelineService', () => {
 describe('ReportProcessor', () => {
   function processorWith(pipelineRun: () => Promise<never>) {
     const { records, calls } = setup();
-    const processor = new ReportProcessor({ run: pipelineRun } as unknown as ReportPipelineService, records, new WorkerMetrics(), silent);
+    const cancels = { watch: () => ({ signal: new AbortController().signal, stop: () => undefined }) } as unknown as ReportCancelWatch;
+    const processor = new ReportProcessor({ run: pipelineRun } as unknown as ReportPipelineService, records, cancels, new WorkerMetrics(), silent);
     const job = (attemptsMade: number) =>
       ({ id: ID, data: { reportId: ID, asOf: null, method: 'hourly' }, attemptsMade, opts: { attempts: 3 } }) as unknown as Job;
     return { processor, calls, job };

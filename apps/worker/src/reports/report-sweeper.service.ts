@@ -4,10 +4,11 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { WorkerEnv } from '@store-uptime/config';
-import { failedJobReason, LOST_JOB_REASON, QUEUES, withTimeout } from '@store-uptime/queue';
+import { ReportsRepository } from '@store-uptime/db';
+import { failedJobReason, IDEMPOTENCY_KEY_TTL_HOURS, LOST_JOB_REASON, QUEUES, withTimeout } from '@store-uptime/queue';
+import { reportKey, type ReportStorage } from '@store-uptime/storage';
 import { WorkerMetrics } from '../metrics/worker-metrics';
-import { WORKER_METRICS } from '../tokens';
-import { ReportRecordsService } from './report-records.service';
+import { REPORT_STORAGE, WORKER_METRICS } from '../tokens';
 
 /**
  * Reports judged per pass, oldest first. Not a setting: unfinished reports past
@@ -22,11 +23,14 @@ const BATCH = 200;
 const REDIS_READ_TIMEOUT_MS = 5_000;
 
 /**
- * No report stays Running forever. Periodically looks at reports still queued or
- * running after REPORT_LOST_AFTER_SECONDS and asks BullMQ about their job: a job that no longer
- * exists (Redis lost it) or that failed without its row saying so marks the report failed with a
- * reason. Every worker runs it; the updates are conditional, so concurrent sweeps are harmless.
- * The API's status read does the same check for the one report it is asked about.
+ * Housekeeping every REPORT_SWEEP_SECONDS, in every worker (the updates are conditional, so
+ * concurrent sweeps are harmless):
+ * - no report stays Running forever: reports still queued or running after
+ *   REPORT_LOST_AFTER_SECONDS whose job no longer exists (Redis lost it) are failed by the lost-job
+ *   rule (ReportsRepository.failLost, which the API's status read applies to the one report it is
+ *   asked about), and those whose job failed without the row saying so get its reason;
+ * - retention: complete reports older than REPORT_RETENTION_DAYS lose their CSV and become
+ *   expired (download and legacy status then answer 410); idempotency keys past their 24 h go.
  */
 @Injectable()
 export class ReportSweeperService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -34,7 +38,8 @@ export class ReportSweeperService implements OnApplicationBootstrap, BeforeAppli
   private running: Promise<void> | null = null;
 
   constructor(
-    private readonly records: ReportRecordsService,
+    private readonly reports: ReportsRepository,
+    @Inject(REPORT_STORAGE) private readonly storage: ReportStorage,
     @InjectQueue(QUEUES.reports) private readonly queue: Queue,
     private readonly config: ConfigService<WorkerEnv, true>,
     @Inject(WORKER_METRICS) private readonly metrics: WorkerMetrics,
@@ -57,37 +62,64 @@ export class ReportSweeperService implements OnApplicationBootstrap, BeforeAppli
     await this.running;
   }
 
-  /** One pass; returns how many reports it marked failed. Skipped while a pass is still running. */
-  async sweepOnce(): Promise<number> {
-    if (this.running) return 0;
-    let marked = 0;
+  /** One pass; returns how many reports it marked failed and expired. Skipped while a pass is still running. */
+  async sweepOnce(): Promise<{ failed: number; expired: number }> {
+    const counts = { failed: 0, expired: 0 };
+    if (this.running) return counts;
     this.running = (async () => {
       try {
-        marked = await this.sweep();
+        counts.failed = await this.sweepLost();
       } catch (error) {
         // Redis or PostgreSQL unreachable: nothing can be judged now; the next pass tries again.
         this.logger.warn({ err: error }, 'lost-report sweep skipped');
       }
+      try {
+        counts.expired = await this.sweepExpired();
+      } catch (error) {
+        this.logger.warn({ err: error }, 'retention sweep skipped');
+      }
     })();
     await this.running;
     this.running = null;
-    return marked;
+    return counts;
   }
 
-  private async sweep(): Promise<number> {
+  /**
+   * The CSV is deleted before the row says expired: a pass cut short in between leaves a complete
+   * row the next pass expires (deleting is idempotent), never an expired row with an object left.
+   */
+  private async sweepExpired(): Promise<number> {
+    const retentionSeconds = this.config.get('REPORT_RETENTION_DAYS', { infer: true }) * 86_400;
+    let expired = 0;
+    for (const { id, s3Key } of await this.reports.findExpirable(retentionSeconds, BATCH)) {
+      await this.storage.discard(s3Key ?? reportKey(id));
+      if (await this.reports.expire(id)) {
+        expired++;
+        this.metrics.expiredReports.inc();
+        this.logger.info({ reportId: id }, 'report expired: its CSV was deleted');
+      }
+    }
+    await this.reports.deleteStaleIdempotencyKeys(IDEMPOTENCY_KEY_TTL_HOURS);
+    return expired;
+  }
+
+  private async sweepLost(): Promise<number> {
     const lostAfter = this.config.get('REPORT_LOST_AFTER_SECONDS', { infer: true });
-    const candidates = await this.records.findUnfinishedOlderThan(lostAfter, BATCH);
+    const candidates = await this.reports.findUnfinishedOlderThan(lostAfter, BATCH);
     let marked = 0;
-    for (const { id } of candidates) {
+    for (const id of candidates) {
       const job = await withTimeout(this.queue.getJob(id), REDIS_READ_TIMEOUT_MS, 'Redis');
       const state = job ? await withTimeout(job.getState(), REDIS_READ_TIMEOUT_MS, 'Redis') : 'missing';
-      let reason: string | null = null;
-      if (state === 'missing' || state === 'unknown') reason = LOST_JOB_REASON;
-      else if (state === 'failed') reason = failedJobReason(job?.failedReason);
-      if (reason && (await this.records.markFailed(id, reason))) {
+      let changed = false;
+      if (state === 'missing' || state === 'unknown') {
+        changed = await this.reports.failLost(id, LOST_JOB_REASON, lostAfter);
+        if (changed) this.metrics.lostReports.inc();
+      } else if (state === 'failed') {
+        changed = await this.reports.fail(id, failedJobReason(job?.failedReason));
+      }
+      if (changed) {
         marked++;
-        if (reason === LOST_JOB_REASON) this.metrics.lostReports.inc();
-        this.logger.warn({ reportId: id, jobState: state, reason }, 'unfinished report marked failed');
+        this.logger.warn({ reportId: id, jobState: state }, 'unfinished report marked failed');
       }
     }
     return marked;

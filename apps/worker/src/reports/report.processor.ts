@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { failedJobReason, type ReportJobData, type ReportJobResult } from '@store-uptime/queue';
+import { ReportsRepository } from '@store-uptime/db';
+import { failedJobReason, REPORT_CANCELLED_REASON, type ReportJobData, type ReportJobResult } from '@store-uptime/queue';
 import { ComputeAbortedError } from '../compute/compute-runner';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { WORKER_METRICS } from '../tokens';
 import { ReportPipelineService } from './report-pipeline.service';
-import { ReportRecordsService } from './report-records.service';
+import { ReportCancelled, ReportCancelWatch } from './report-cancel-watch';
 
 /**
  * What the worker does with one job of the reports queue (the BullMQ Worker itself lives in
@@ -19,7 +20,8 @@ export class ReportProcessor {
 
   constructor(
     private readonly pipeline: ReportPipelineService,
-    private readonly records: ReportRecordsService,
+    private readonly reports: ReportsRepository,
+    private readonly cancels: ReportCancelWatch,
     @Inject(WORKER_METRICS) private readonly metrics: WorkerMetrics,
     @InjectPinoLogger('ReportProcessor') private readonly logger: PinoLogger,
   ) {}
@@ -32,19 +34,28 @@ export class ReportProcessor {
   async process(job: Job<ReportJobData, ReportJobResult>, token?: string, signal?: AbortSignal): Promise<ReportJobResult> {
     const attempt = job.attemptsMade + 1;
     const log = { reportId: job.data?.reportId, attempt, jobId: job.id };
+    const watch = typeof job.data?.reportId === 'string' ? this.cancels.watch(job.data.reportId) : null;
+    const signals = [signal, watch?.signal].filter((s): s is AbortSignal => s !== undefined);
     try {
       const result = await this.pipeline.run({
         data: job.data,
         attempt,
         updateProgress: (progress) => job.updateProgress(progress),
-        signal,
+        signal: signals.length ? AbortSignal.any(signals) : undefined,
       });
       this.metrics.jobs.labels('complete').inc();
       return result;
     } catch (error) {
+      if (error instanceof ReportCancelled || watch?.signal.aborted) {
+        // The row says cancelled already (the API wrote it); the job ends failed for good with a
+        // reason the API reads as cancelled, and the pipeline has left no CSV behind.
+        this.metrics.jobs.labels('cancelled').inc();
+        this.logger.info(log, 'report cancelled');
+        throw new UnrecoverableError(REPORT_CANCELLED_REASON);
+      }
       if (this.shuttingDown && (signal?.aborted || error instanceof ComputeAbortedError)) {
         // Past the drain deadline: give the job back untouched (no attempt used) for another worker.
-        await this.records.markRequeued(job.data.reportId).catch(() => undefined);
+        await this.reports.requeue(job.data.reportId).catch(() => undefined);
         await job.updateProgress(0);
         await job.moveToWait(token);
         this.metrics.jobs.labels('requeued').inc();
@@ -54,20 +65,22 @@ export class ReportProcessor {
       const message = error instanceof Error ? error.message : String(error);
       const final = error instanceof UnrecoverableError || attempt >= (job.opts.attempts ?? 1);
       if (final) {
-        await this.records.markFailed(job.data.reportId, message).catch((dbError: unknown) => {
+        await this.reports.fail(job.data.reportId, message).catch((dbError: unknown) => {
           // The job's own failed state still answers the API; the sweep brings the row in line later.
           this.logger.error({ ...log, err: dbError }, 'could not mark the report failed');
         });
         this.metrics.jobs.labels('failed').inc();
         this.logger.error({ ...log, err: error }, 'report failed');
       } else {
-        await this.records.markRetrying(job.data.reportId, `attempt ${attempt} failed: ${message}`).catch(() => undefined);
+        await this.reports.requeue(job.data.reportId, `attempt ${attempt} failed: ${message}`).catch(() => undefined);
         this.metrics.jobs.labels('retry').inc();
         this.logger.warn({ ...log, err: error }, 'report attempt failed; BullMQ will retry');
       }
       // Rethrown so BullMQ records the failure and retries with backoff (a swallowed error would
       // mark the job completed with no CSV behind it).
       throw error;
+    } finally {
+      watch?.stop();
     }
   }
 
@@ -80,7 +93,7 @@ export class ReportProcessor {
     if (!job?.data?.reportId) return;
     try {
       if ((await job.getState()) !== 'failed') return;
-      const changed = await this.records.markFailed(job.data.reportId, failedJobReason(error.message));
+      const changed = await this.reports.fail(job.data.reportId, failedJobReason(error.message));
       if (changed) this.logger.warn({ reportId: job.data.reportId, jobId: job.id, reason: error.message }, 'report failed outside its processor');
     } catch (syncError) {
       this.logger.warn({ reportId: job.data.reportId, err: syncError }, 'could not sync a failed job to its report');

@@ -1,4 +1,4 @@
-import { Check, Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * One opening interval of a store on one local weekday. Several rows per store and day are
@@ -6,6 +6,8 @@ import { Check, Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
  */
 @Entity({ name: 'business_hours' })
 @Check('business_hours_day_of_week_range', `"day_of_week" BETWEEN 0 AND 6`)
+// One store's rows, for the single-store read (store-window.ts).
+@Index('business_hours_store_id_idx', ['storeId'])
 export class BusinessHoursEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;

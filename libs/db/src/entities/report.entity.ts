@@ -1,12 +1,17 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { ReportWarning, UptimeMethod } from '@store-uptime/uptime';
 
-/** Lifecycle of a report; the API answers `Running` for both queued and running. */
+/**
+ * Lifecycle of a report (transitions: libs/db/src/reports/report-transitions.ts); the legacy
+ * `/get_report` answers `Running` for both queued and running.
+ */
 export const ReportStatus = {
   queued: 'queued',
   running: 'running',
   complete: 'complete',
   failed: 'failed',
+  cancelled: 'cancelled',
+  expired: 'expired',
 } as const;
 export type ReportStatus = (typeof ReportStatus)[keyof typeof ReportStatus];
 
@@ -19,10 +24,15 @@ export type ReportStatus = (typeof ReportStatus)[keyof typeof ReportStatus];
  */
 @Entity({ name: 'reports' })
 @Check('reports_id_hex', `"id" ~ '^[0-9a-f]{32}$'`)
-@Check('reports_status_known', `"status" IN ('queued', 'running', 'complete', 'failed')`)
+@Check('reports_status_known', `"status" IN ('queued', 'running', 'complete', 'failed', 'cancelled', 'expired')`)
 @Check('reports_method_known', `"method" IN ('hourly', 'step')`)
 @Check('reports_progress_range', `"progress" >= 0 AND "progress" <= 1`)
 @Check('reports_warnings_list', `jsonb_typeof("warnings") = 'array'`)
+// The listing's keyset indexes (why: migration 1795800000010).
+@Index('reports_created_at_id_idx', ['createdAt', 'id'])
+@Index('reports_status_created_at_id_idx', ['status', 'createdAt', 'id'])
+@Index('reports_method_created_at_id_idx', ['method', 'createdAt', 'id'])
+@Index('reports_status_method_created_at_id_idx', ['status', 'method', 'createdAt', 'id'])
 export class ReportEntity {
   /** 32 lowercase hex characters (128 random bits) made by the API; unguessable, so it doubles as the capability to read the report. */
   @PrimaryColumn({ type: 'char', length: 32 })
@@ -45,8 +55,9 @@ export class ReportEntity {
   @Column({ name: 'stores_count', type: 'int', nullable: true })
   storesCount!: number | null;
 
-  @Column({ name: 'rows_skipped', type: 'int', nullable: true })
-  rowsSkipped!: number | null;
+  /** Polls later than `now` in the report's week, left out of it (docs/uptime-spec.md). */
+  @Column({ name: 'polls_after_now', type: 'int', nullable: true })
+  pollsAfterNow!: number | null;
 
   /** The `now` the report actually used (asOf, or the latest poll at the time it ran). */
   @Column({ name: 'now_used', type: 'timestamptz', nullable: true })
@@ -67,7 +78,6 @@ export class ReportEntity {
   @Column({ type: 'int', default: 0 })
   attempts!: number;
 
-  @Index('reports_created_at_idx')
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * A store's IANA time zone as given. Not unique per store and not validated here: the spec says
@@ -6,6 +6,8 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
  * which the engine does, so the raw value must survive ingestion.
  */
 @Entity({ name: 'store_timezones' })
+// One store's rows, for the single-store read (store-window.ts).
+@Index('store_timezones_store_id_idx', ['storeId'])
 export class StoreTimezoneEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;

@@ -1,0 +1,166 @@
+/**
+ * `npm run bench:store`: one store on demand (GET /stores/{store_id}/uptime) on full-scale data
+ * (~1.8 M polls, 14 k stores; bench/full-scale-data.ts), at a fixed rate over random stores.
+ *
+ *   1. ingests the data into a database of its own and starts the built API as a process (as in
+ *      production; the worker is not needed);
+ *   2. warms up (--warmup requests), then sends --rate requests/s for --seconds (autocannon with a
+ *      fixed overall rate, so a slow answer is not hidden by fewer requests), each for a random
+ *      store with polls and either method, `now` = the latest poll (no as_of: the common call);
+ *   3. the same with a random as_of inside the data's last week, then the timeline route;
+ *   4. prints p50/p99/max latency for each, the API process's CPU time per request (from /proc:
+ *      unlike latency, not inflated by other work on a busy machine), the machine's load, and
+ *      checks that every answer was a 200.
+ *
+ * Target: p99 ≤ 30 ms at 200 requests/s for the uptime route.
+ *
+ *   npm run build && npm run bench:store [-- --rate 200 --seconds 20 --connections 20]
+ */
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { Pool } from 'pg';
+import { localServices } from '@store-uptime/config';
+import { ingestFiles } from '@store-uptime/db';
+import { createMigratedDatabase } from '../test/support/temp-database';
+import { freePort, startApp, stop, waitReady } from './bench-apps';
+import { fullScalePolls, SAMPLE_HOURS, SAMPLE_TIMEZONES } from './full-scale-data';
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '20' },
+    connections: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '1000' },
+    'log-level': { type: 'string', default: 'info' },
+    'log-dir': { type: 'string' },
+  },
+});
+
+const services = localServices(process.env, 'BENCH_');
+
+interface Route {
+  label: string;
+  path: (storeId: string, method: string) => string;
+}
+
+/**
+ * CPU time (ms) a process has used, from /proc (Linux; null elsewhere): the API's CPU per request
+ * is a figure a busy machine does not distort the way it distorts latency.
+ */
+function cpuMs(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100/s)
+  } catch {
+    return null;
+  }
+}
+
+async function measure(api: string, apiPid: number | undefined, route: Route, storeIds: string[], seconds: number): Promise<void> {
+  const load = loadavg()[0].toFixed(1);
+  const cpuBefore = cpuMs(apiPid);
+  const result = await autocannon({
+    url: api,
+    connections: Number(values.connections),
+    overallRate: Number(values.rate),
+    duration: seconds,
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (request) => {
+          const storeId = storeIds[Math.floor(Math.random() * storeIds.length)];
+          return { ...request, path: route.path(encodeURIComponent(storeId), Math.random() < 0.5 ? 'hourly' : 'step') };
+        },
+      },
+    ],
+  });
+  const failed = result.non2xx + result.errors + result.timeouts;
+  const cpuAfter = cpuMs(apiPid);
+  const cpuPerRequest = cpuBefore === null || cpuAfter === null ? 'n/a' : `${((cpuAfter - cpuBefore) / result.requests.total).toFixed(2)} ms`;
+  console.log(
+    `${route.label}: ${Math.round(result.requests.average)} req/s for ${seconds} s, p50 ${result.latency.p50} ms, p90 ${result.latency.p90} ms, ` +
+      `p99 ${result.latency.p99} ms, max ${result.latency.max} ms; ${result['2xx'].toLocaleString('en-US')} ok, ${failed} failed; ` +
+      `API CPU ${cpuPerRequest} per request (load ${load} → ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`,
+  );
+  if (failed > 0) process.exitCode = 1;
+}
+
+async function main(): Promise<void> {
+  const polls = fullScalePolls();
+  const database = await createMigratedDatabase(services.databaseUrl, 'uptime_bench');
+  const children: ChildProcess[] = [];
+  try {
+    await database.dataSource.destroy();
+    const pool = new Pool({ connectionString: database.url });
+    const started = performance.now();
+    const ingest = await ingestFiles(pool, { polls, hours: SAMPLE_HOURS, timezones: SAMPLE_TIMEZONES });
+    const loaded = ingest.files.map((file) => `${file.rowsLoaded.toLocaleString('en-US')} ${file.kind}`).join(', ');
+    console.log(`data: ${polls}; ingested ${loaded} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const { rows: stores } = await pool.query<{ store_id: string }>('SELECT DISTINCT store_id FROM store_status');
+    const { rows: [{ latest }] } = await pool.query<{ latest: Date }>('SELECT max(timestamp_utc) AS latest FROM store_status');
+    await pool.query('VACUUM ANALYZE');
+    await pool.end();
+    const storeIds = stores.map((row) => row.store_id);
+
+    const port = await freePort();
+    children.push(
+      startApp(
+        'api',
+        {
+          LOG_LEVEL: values['log-level'],
+          DATABASE_URL: database.url,
+          REDIS_URL: services.redisUrl,
+          REDIS_PREFIX: `bench-store-${randomBytes(4).toString('hex')}`,
+          S3_ENDPOINT: services.s3.endpoint,
+          S3_REGION: 'us-east-1',
+          // The store routes never touch S3; the API only needs a bucket name to start.
+          S3_BUCKET: 'store-uptime-bench-unused',
+          S3_ACCESS_KEY_ID: services.s3.accessKeyId,
+          S3_SECRET_ACCESS_KEY: services.s3.secretAccessKey,
+          S3_FORCE_PATH_STYLE: 'true',
+          PORT: String(port),
+        },
+        values['log-dir'],
+      ),
+    );
+    const api = `http://127.0.0.1:${port}`;
+    await waitReady(`${api}/health/ready`);
+
+    const weekMs = 7 * 86_400_000;
+    const randomAsOf = () => new Date(latest.getTime() - Math.floor(Math.random() * weekMs)).toISOString();
+    const routes: Route[] = [
+      { label: 'uptime, now = latest poll', path: (id, method) => `/stores/${id}/uptime?method=${method}` },
+      { label: 'uptime, random as_of in the last week', path: (id, method) => `/stores/${id}/uptime?method=${method}&as_of=${randomAsOf()}` },
+      { label: 'timeline, now = latest poll', path: (id, method) => `/stores/${id}/timeline?method=${method}` },
+    ];
+
+    // Warm-up: JIT, each pooled connection's prepared statement, PostgreSQL's cache.
+    const warmup = Number(values.warmup);
+    for (let i = 0; i < warmup; i += 20) {
+      await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          const response = await fetch(`${api}${routes[0].path(encodeURIComponent(storeIds[Math.floor(Math.random() * storeIds.length)]), 'hourly')}`);
+          await response.arrayBuffer();
+        }),
+      );
+    }
+    console.log(`${storeIds.length.toLocaleString('en-US')} stores with polls; target rate ${values.rate} req/s, ${values.connections} connections; warm-up ${warmup} requests`);
+    const apiPid = children[0].pid;
+    await measure(api, apiPid, routes[0], storeIds, Number(values.seconds));
+    await measure(api, apiPid, routes[1], storeIds, Math.ceil(Number(values.seconds) / 2));
+    await measure(api, apiPid, routes[2], storeIds, Math.ceil(Number(values.seconds) / 2));
+    console.log('target: uptime p99 ≤ 30 ms at 200 req/s');
+  } finally {
+    for (const child of children) await stop(child);
+    await database.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

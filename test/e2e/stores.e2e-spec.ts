@@ -1,0 +1,184 @@
+import type { Server } from 'node:http';
+import { Writable } from 'node:stream';
+import type { INestApplication } from '@nestjs/common';
+import { Client } from 'pg';
+import type { OpenApiContract } from '../../scripts/openapi/openapi-contract';
+import { DataSource } from 'typeorm';
+import { writeReportCsv } from '@store-uptime/csv';
+import { dataSourceOptionsFromUrl } from '@store-uptime/db';
+import { parseInstant, REPORT_VALUE_COLUMNS, reportTable, type UptimeMethod } from '@store-uptime/uptime';
+import { createApiApp } from '../../apps/api/src/api-app';
+import { computeReportFromDatabase } from '../../apps/worker/src/compute/report-computation';
+import { DST_WEEK_NOWS, mulberry32, randomStores, type RandomStores } from '../support/random-stores';
+import { oracleReport } from '../support/uptime-oracle';
+import { contractRequest, loadContract } from './support/contract-client';
+import { createTestNamespace, type TestNamespace } from './support/test-services';
+
+/**
+ * One store on demand against the whole report, on real PostgreSQL: random stores (DST weeks,
+ * half-hour zones, split, overnight and 24 h hours, missing and invalid zones, equal timestamps)
+ * over four weeks of 2024 plus the committed e2e fixture (2023: in 2024 those stores have only
+ * their carry-in poll). For several as_of values and both methods, GET /stores/{id}/uptime must
+ * equal the store's row of the report the worker computes (its own compute function and CSV
+ * writer) and the oracle (test/support/uptime-oracle.ts, which shares no code with the engine).
+ */
+const DAY_MS = 86_400_000;
+const STORES = 150;
+const SAMPLED_PER_CASE = 25;
+
+async function fullReportCsv(dataSource: DataSource, asOf: string | null, method: UptimeMethod): Promise<Map<string, string[]>> {
+  const { report } = await computeReportFromDatabase(dataSource, { asOf, method });
+  let text = '';
+  await writeReportCsv(reportTable(report), new Writable({ write: (chunk: Buffer, _encoding, done) => ((text += chunk.toString()), done()) }));
+  const [, ...lines] = text.trim().split('\n');
+  return new Map(lines.map((line) => line.split(',')).map(([id, ...values]) => [id, values]));
+}
+
+async function loadStores(url: string, stores: RandomStores): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO store_status (store_id, status, timestamp_utc) SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])`,
+      [stores.polls.map((p) => p[0]), stores.polls.map((p) => p[1]), stores.polls.map((p) => p[2])],
+    );
+    await client.query(
+      `INSERT INTO business_hours (store_id, day_of_week, start_time_local, end_time_local) SELECT * FROM unnest($1::text[], $2::smallint[], $3::time[], $4::time[])`,
+      [stores.hours.map((h) => h[0]), stores.hours.map((h) => Number(h[1])), stores.hours.map((h) => h[2]), stores.hours.map((h) => h[3])],
+    );
+    await client.query(`INSERT INTO store_timezones (store_id, timezone_str) SELECT * FROM unnest($1::text[], $2::text[])`, [
+      stores.zones.map((z) => z[0]),
+      stores.zones.map((z) => z[1]),
+    ]);
+  } finally {
+    await client.end();
+  }
+}
+
+// Every answer is checked against the OpenAPI document the API serves (support/contract-client.ts).
+let contract: OpenApiContract | undefined;
+const request = contractRequest(() => contract);
+
+describe('GET /stores/{store_id}/uptime and /timeline', () => {
+  let ns: TestNamespace;
+  let api: INestApplication;
+  let server: Server;
+  let dataSource: DataSource;
+  let stores: RandomStores;
+  const random = mulberry32(2024);
+
+  beforeAll(async () => {
+    ns = await createTestNamespace();
+    // The same stores (hours, zones) polled around each DST week: earlier weeks give later ones their carry-in.
+    const periods = DST_WEEK_NOWS.map((now, i) => randomStores(mulberry32(500 + i), STORES, Date.parse(now) - 9 * DAY_MS, Date.parse(now) + DAY_MS));
+    stores = { ...periods[0], polls: periods.flatMap((period) => period.polls) };
+    await loadStores(ns.database.url, stores);
+    dataSource = await new DataSource(dataSourceOptionsFromUrl(ns.database.url)).initialize();
+    api = await createApiApp({ env: ns.env(), ignoreEnvFile: true, shutdownHooks: false });
+    await api.init();
+    server = api.getHttpServer() as Server;
+    contract = await loadContract(server);
+  });
+
+  afterAll(async () => {
+    await api?.close().catch(() => undefined);
+    await dataSource?.destroy().catch(() => undefined);
+    await ns?.cleanup();
+  });
+
+  const cases = [...DST_WEEK_NOWS.slice(0, 3).map((now) => [now] as const), [null] as const].flatMap(([asOf]) =>
+    (['hourly', 'step'] as const).map((method) => [asOf, method] as const),
+  );
+
+  it.each(cases)('equals the full report and the oracle, store by store (as_of %s, %s)', async (asOf, method) => {
+    const report = await fullReportCsv(dataSource, asOf, method);
+    const oracleNow = asOf === null ? undefined : parseInstant(asOf);
+    const oracle = oracleReport({ polls: stores.polls, hours: stores.hours.map((row) => row.map(String)), zones: stores.zones }, { nowUs: oracleNow, method });
+    const listed = [...report.keys()];
+    expect(listed.length).toBeGreaterThan(STORES);
+    const sample = Array.from({ length: SAMPLED_PER_CASE }, () => listed[Math.floor(random() * listed.length)]);
+    for (const id of sample) {
+      const response = await request(server)
+        .get(`/stores/${encodeURIComponent(id)}/uptime`)
+        .query({ ...(asOf ? { as_of: asOf } : {}), method })
+        .expect(200);
+      const body = response.body as Record<string, unknown>;
+      expect({ id, values: REPORT_VALUE_COLUMNS.map((name) => (body[name] as number).toFixed(2)) }).toEqual({ id, values: report.get(id) });
+      if (oracle.has(id)) expect({ id, values: REPORT_VALUE_COLUMNS.map((name) => body[name]) }).toEqual({ id, values: oracle.get(id) });
+      expect(body).toMatchObject({ store_id: id, method });
+    }
+    // A store the report does not list is a 404 here too.
+    const unlisted = stores.storeIds.filter((id) => !report.has(id));
+    for (const id of [...unlisted.slice(0, 3), 'no-such-store']) {
+      const response = await request(server).get(`/stores/${id}/uptime`).query(asOf ? { as_of: asOf } : {}).expect(404);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.body).toMatchObject({ type: 'urn:store-uptime:problem:store-not-found', status: 404 });
+    }
+  });
+
+  it('explains the same numbers: the timeline\'s counted polls, segments and totals give the uptime endpoint\'s answer', async () => {
+    const asOf = DST_WEEK_NOWS[0];
+    for (const id of stores.storeIds.slice(0, 12)) {
+      for (const method of ['hourly', 'step'] as const) {
+        const uptime = await request(server).get(`/stores/${id}/uptime`).query({ as_of: asOf, method });
+        if (uptime.status === 404) continue;
+        const timeline = (await request(server).get(`/stores/${id}/timeline`).query({ as_of: asOf, method }).expect(200)).body;
+        const { store_id, ...numbers } = timeline.numbers;
+        expect(store_id).toBe(id);
+        expect({ store_id, ...numbers }).toEqual({ store_id: id, ...Object.fromEntries(REPORT_VALUE_COLUMNS.map((name) => [name, uptime.body[name]])) });
+        expect(timeline.now_used).toBe('2024-03-12T15:20:00.000000Z');
+        // Every poll of the week is listed, in time order, counted as the method says.
+        const times = timeline.polls.map((poll: { timestamp_utc: string }) => poll.timestamp_utc);
+        expect(times).toEqual([...times].sort());
+        for (const poll of timeline.polls) {
+          if (method === 'step') expect(poll.counted).toBe(true);
+          if (poll.reason === 'outside_business_hours') expect(poll.counted).toBe(false);
+        }
+        expect(timeline.windows.last_week.business_seconds).toBeCloseTo(
+          timeline.business_intervals.reduce((sum: number, i: { start_utc: string; end_utc: string }) => sum + (Date.parse(i.end_utc) - Date.parse(i.start_utc)) / 1000, 0),
+          3,
+        );
+      }
+    }
+  });
+
+  it('answers the report\'s now when as_of is absent: the latest poll of all stores', async () => {
+    const latest = stores.polls.reduce((max, poll) => (poll[2] > max ? poll[2] : max), '');
+    const id = stores.polls.find((poll) => poll[2] === latest)![0];
+    const response = await request(server).get(`/stores/${id}/uptime`).expect(200);
+    expect(Date.parse(response.body.now_used)).toBe(Date.parse(latest.replace(' UTC', 'Z').replace(' ', 'T')));
+  });
+
+  it('reads an as_of with an offset, also when its + arrived as a space', async () => {
+    const id = stores.storeIds.find((storeId) => stores.polls.some((poll) => poll[0] === storeId))!;
+    const utc = await request(server).get(`/stores/${id}/uptime`).query({ as_of: '2024-03-12T15:20:00Z' }).expect(200);
+    const encoded = await request(server).get(`/stores/${id}/uptime?as_of=2024-03-12T20:50:00%2B05:30`).expect(200);
+    const spaced = await request(server).get(`/stores/${id}/uptime?as_of=2024-03-12T20:50:00+05:30`).expect(200);
+    expect(encoded.body).toEqual(utc.body);
+    expect(spaced.body).toEqual(utc.body);
+  });
+
+  it.each([
+    ['/stores/st-0001/uptime?as_of=yesterday&method=daily', ['as_of', 'method']],
+    ['/stores/st-0001/timeline?asOf=2024-03-12T15:20:00Z', ['(query)']],
+    ['/stores/st-0001/uptime?method=step&method=hourly', ['method']],
+    ['/stores/%20st-0001/uptime?method=weekly', ['store_id', 'method']],
+    ['/stores/st-0001/uptime?as_of=2024-02-30T00:00:00Z', ['as_of']],
+    ['/stores/st-0001/timeline?as_of=0000-01-01T00:00:00Z', ['as_of']],
+  ])('answers 400 problem+json listing each bad field: %s', async (url, paths) => {
+    const response = await request(server).get(url).expect(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ type: 'urn:store-uptime:problem:invalid-request', status: 400 });
+    expect(response.body.errors.map((error: { path: string }) => error.path)).toEqual(paths);
+  });
+
+  it('documents both routes with examples in the OpenAPI document', async () => {
+    const document = (await request(server).get('/docs-json').expect(200)).body;
+    for (const route of ['/stores/{store_id}/uptime', '/stores/{store_id}/timeline']) {
+      const operation = document.paths[route].get;
+      expect(Object.keys(operation.responses).sort()).toEqual(['200', '400', '404', '500', '503']);
+      expect(operation.responses['200'].content['application/json'].examples.hourly.value).toMatchObject({ store_id: '8419537941919820732' });
+      expect(operation.parameters.map((parameter: { name: string }) => parameter.name).sort()).toEqual(['as_of', 'method', 'store_id']);
+    }
+  });
+});
