@@ -19,7 +19,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
@@ -30,6 +29,7 @@ import { QUEUES, workerConnection } from '@store-uptime/queue';
 import { deleteBucketAndObjects } from '../scripts/faults/namespace';
 import { freePort, sleep, startApp, stop, waitReady } from './bench-apps';
 import { fullScalePolls, SAMPLE_HOURS, SAMPLE_TIMEZONES } from './full-scale-data';
+import { describeReads, statusReads } from './status-reads';
 
 const { values } = parseArgs({
   options: {
@@ -73,23 +73,10 @@ async function triggerToComplete(api: string): Promise<{ seconds: number; id: st
   }
 }
 
-/** Status reads for `ids`, round robin: each request asks for the next id. */
-async function statusReads(api: string, ids: string[], label: string): Promise<void> {
-  let next = 0;
-  const result = await autocannon({
-    url: api,
-    connections: Number(values.connections),
-    duration: Number(values.seconds),
-    headers: authorization,
-    requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/get_report?report_id=${ids[next++ % ids.length]}` }) }],
-  });
-  const ok = result['2xx'];
-  const errors = result.non2xx + result.errors + result.timeouts;
-  console.log(
-    `status reads (${label}, ${ids.length.toLocaleString('en-US')} ids): ${Math.round(result.requests.average).toLocaleString('en-US')} req/s, ` +
-      `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms ` +
-      `(${ok.toLocaleString('en-US')} ok, ${errors} errors; ${values.connections} connections, ${values.seconds} s; authenticated, owner checked)`,
-  );
+/** GET /get_report for `ids`, round robin (bench:status measures both status routes over more ids); authenticated, owner checked. */
+async function readStatuses(api: string, ids: string[], label: string): Promise<void> {
+  const options = { connections: Number(values.connections), seconds: Number(values.seconds), headers: authorization };
+  console.log(describeReads(label, ids.length, await statusReads(api, ids, (id) => `/get_report?report_id=${id}`, options), options));
 }
 
 async function main(): Promise<void> {
@@ -151,7 +138,7 @@ async function main(): Promise<void> {
     const csv = await (await fetch(url)).text();
     console.log(`last report: ${csv.trim().split('\n').length - 1} stores, ${csv.length.toLocaleString('en-US')} bytes`);
 
-    await statusReads(api, [warmUp, ...runs].map((run) => run.id), 'Complete');
+    await readStatuses(api, [warmUp, ...runs].map((run) => run.id), 'Complete');
 
     // Reports in flight: pause the queue so their jobs wait, read their statuses, then drop them.
     const queue = new Queue(QUEUES.reports, { connection: workerConnection(SERVICES.redis), prefix });
@@ -166,7 +153,7 @@ async function main(): Promise<void> {
       );
       pending.push(...batch);
     }
-    await statusReads(api, pending, 'Running');
+    await readStatuses(api, pending, 'Running');
     await queue.obliterate({ force: true });
     await queue.close();
   } finally {

@@ -4,6 +4,8 @@ import { Client } from 'pg';
 import { createNamespace, type Namespace } from '../../scripts/faults/namespace';
 import { httpRequest, killAllNow, type HttpAnswer } from '../../scripts/faults/processes';
 import { ensureBuilt, startApi, type RunningApi } from '../faults/support/harness';
+import type { OpenApiContract } from '../../scripts/openapi/openapi-contract';
+import { contractViolations, loadContract } from './support/contract-client';
 import { createTestKey } from './support/test-services';
 
 const KEYS_CLI = join(__dirname, '..', '..', 'dist', 'apps', 'cli', 'src', 'keys.js');
@@ -19,9 +21,12 @@ describe('API keys (built API, real PostgreSQL and Redis)', () => {
   let api: RunningApi;
   const keys: Record<'acme' | 'acmeReader' | 'globex' | 'admin' | 'revoked', string> = { acme: '', acmeReader: '', globex: '', admin: '', revoked: '' };
 
-  const call = (path: string, key: string | null, options: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<HttpAnswer> =>
-    httpRequest(`${api.url}${path}`, {
-      method: options.method ?? 'GET',
+  // Every answer, 401 and 403 included, is checked against the OpenAPI document the API serves.
+  let contract: OpenApiContract;
+  const call = async (path: string, key: string | null, options: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<HttpAnswer> => {
+    const method = options.method ?? 'GET';
+    const answer = await httpRequest(`${api.url}${path}`, {
+      method,
       headers: {
         ...(key === null ? {} : { authorization: `Bearer ${key}` }),
         ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -29,6 +34,10 @@ describe('API keys (built API, real PostgreSQL and Redis)', () => {
       },
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
+    const problems = contractViolations(contract, { method, path, ...answer });
+    if (problems.length > 0) throw new Error(`${method} ${path}: answer departs from the OpenAPI document:\n${problems.join('\n')}`);
+    return answer;
+  };
   const json = (answer: HttpAnswer) => JSON.parse(answer.text) as Record<string, unknown>;
   const trigger = async (key: string) => {
     const answer = await call('/reports', key, { method: 'POST', body: {} });
@@ -51,6 +60,7 @@ describe('API keys (built API, real PostgreSQL and Redis)', () => {
     keys.revoked = await createTestKey(ns.database.url, { name: 'old', owner: 'acme', scopes: ['admin'] });
     // The cache would keep a revoked key for API_KEY_CACHE_SECONDS: 1 s here, so the spec sees it end.
     api = await startApi(ns.env({ API_AUTH: 'on', API_KEY_CACHE_SECONDS: '1', TRIGGER_RATE_LIMIT: '3', LOG_LEVEL: 'trace' }));
+    contract = await loadContract(api.url);
   }, 300_000);
 
   afterAll(async () => {

@@ -2,29 +2,38 @@ import type { INestApplication } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { Client } from 'pg';
+import createClient from 'openapi-fetch';
+import supertest from 'supertest';
 import { createApiApp } from '../../apps/api/src/api-app';
 import { createWorkerApp } from '../../apps/worker/src/worker-app';
 import { ReportSweeperService } from '../../apps/worker/src/reports/report-sweeper.service';
 import { LOST_JOB_REASON, QUEUES } from '@store-uptime/queue';
 import { ensureBuilt } from '../faults/support/harness';
+import type { paths } from './support/api-types';
+import { contractMiddleware, contractRequest } from './support/contract-client';
 import { expectedReportCsv } from './support/fixture-data';
-import { COMPILED_THREAD_ENTRY, createTestKey, createTestNamespace, httpGet, pollUntil, withKey, type TestNamespace } from './support/test-services';
+import { OpenApiContract } from '../../scripts/openapi/openapi-contract';
+import { COMPILED_THREAD_ENTRY, createTestKey, createTestNamespace, httpGet, pollUntil, type TestNamespace } from './support/test-services';
 
 /**
  * The service end to end: the API and the worker as Nest apps in this process, on this machine's
  * real PostgreSQL, Redis and S3 (Ceph RGW), each in a namespace of this run. The worker computes
  * in its real worker thread (the compiled dist/ entry, built first if stale), as in production.
+ * Every answer the specs receive is checked against the OpenAPI document the API serves
+ * (support/openapi-contract.ts): status, media type, headers and body.
  */
 
 const PROBLEM = /^application\/problem\+json/;
 const ID = /^[0-9a-f]{32}$/;
 
-type Server = Parameters<typeof withKey>[0];
+type Server = Parameters<typeof supertest>[0];
+
+let contract: OpenApiContract | undefined;
+// These specs are about reports, not access (test/e2e/access.e2e-spec.ts): every request carries an admin key.
+let adminKey: string | undefined;
+const request = contractRequest(() => contract, () => adminKey);
 
 describe('store-uptime service (API + worker, end to end)', () => {
-  // These specs are about reports, not access (test/e2e/access.e2e-spec.ts): an admin key.
-  let adminKey: string;
-  const keyed = (target: Parameters<typeof withKey>[0]) => withKey(target, adminKey);
   let ns: TestNamespace;
   let api: INestApplication;
   let server: Server;
@@ -37,8 +46,10 @@ describe('store-uptime service (API + worker, end to end)', () => {
     ns = await createTestNamespace();
     adminKey = await createTestKey(ns.database.url, { name: 'e2e', owner: 'e2e', scopes: ['admin'] });
     api = await createApiApp({ env: ns.env(), ignoreEnvFile: true, shutdownHooks: false });
-    await api.init();
+    // Listening (supertest reuses the port), so the typed client can reach it over HTTP too.
+    await api.listen(0, '127.0.0.1');
     server = api.getHttpServer() as Server;
+    contract = new OpenApiContract((await supertest(server).get('/docs-json').expect(200)).body as ConstructorParameters<typeof OpenApiContract>[0]);
   });
 
   afterAll(async () => {
@@ -69,17 +80,17 @@ describe('store-uptime service (API + worker, end to end)', () => {
     return app.getHttpServer() as Server;
   }
 
-  const getReport = async (target: Server, id: string) => (await keyed(target).get('/get_report').query({ report_id: id })).body as Record<string, unknown>;
+  const getReport = async (target: Server, id: string) => (await request(target).get('/get_report').query({ report_id: id })).body as Record<string, unknown>;
 
   describe('a report from trigger to CSV', () => {
     let reportId: string;
 
     it('answers a trigger at once with a new id and reports it Running while no worker runs', async () => {
-      const trigger = await keyed(server).post('/trigger_report').expect(200);
+      const trigger = await request(server).post('/trigger_report').expect(200);
       expect(trigger.body).toEqual({ report_id: expect.stringMatching(ID) });
       reportId = trigger.body.report_id as string;
 
-      const status = await keyed(server).get('/get_report').query({ report_id: reportId }).expect(200);
+      const status = await request(server).get('/get_report').query({ report_id: reportId }).expect(200);
       expect(status.body).toEqual({ status: 'Running', progress: 0 });
     });
 
@@ -107,12 +118,12 @@ describe('store-uptime service (API + worker, end to end)', () => {
     });
 
     it('answers the same through POST /get_report', async () => {
-      const response = await keyed(server).post('/get_report').send({ report_id: reportId }).expect(200);
+      const response = await request(server).post('/get_report').send({ report_id: reportId }).expect(200);
       expect(response.body).toEqual({ status: 'Complete', url: expect.any(String) });
     });
 
     it('records the report durably: counts, times, attempts', async () => {
-      const details = await keyed(server).get(`/reports/${reportId}`).expect(200);
+      const details = await request(server).get(`/reports/${reportId}`).expect(200);
       expect(details.body).toMatchObject({
         id: reportId,
         status: 'complete',
@@ -159,18 +170,18 @@ describe('store-uptime service (API + worker, end to end)', () => {
   describe('the REST face', () => {
     it('triggers with parameters (202 + Location), and redirects the download to the CSV of those parameters', async () => {
       const asOf = '2023-01-24T12:00:00.000Z';
-      const accepted = await keyed(server).post('/reports').send({ as_of: asOf, method: 'step' }).expect(202);
+      const accepted = await request(server).post('/reports').send({ as_of: asOf, method: 'step' }).expect(202);
       const id = accepted.body.id as string;
       expect(accepted.body).toEqual({ id: expect.stringMatching(ID), status: 'queued', links: { self: `/reports/${id}`, download: `/reports/${id}/download` } });
       expect(accepted.headers.location).toBe(`/reports/${id}`);
 
       const details = await pollUntil(
-        async () => (await keyed(server).get(`/reports/${id}`).expect(200)).body as Record<string, unknown>,
+        async () => (await request(server).get(`/reports/${id}`).expect(200)).body as Record<string, unknown>,
         (body) => body.status === 'complete' || body.status === 'failed',
       );
       expect(details).toMatchObject({ status: 'complete', parameters: { as_of: asOf, method: 'step' }, now_used: asOf });
 
-      const redirect = await keyed(server).get(`/reports/${id}/download`).expect(302);
+      const redirect = await request(server).get(`/reports/${id}/download`).expect(302);
       const location = redirect.headers.location;
       expect(location).toContain(`/reports/${id}.csv`);
       const csv = (await httpGet(location)).text;
@@ -179,26 +190,90 @@ describe('store-uptime service (API + worker, end to end)', () => {
 
     it('completes a report over no polls with stores 0 and a no_polls warning, never a silent success', async () => {
       const asOf = '2020-01-01T00:00:00.000Z'; // before every poll of the fixture
-      const accepted = await keyed(server).post('/reports').send({ as_of: asOf }).expect(202);
+      const accepted = await request(server).post('/reports').send({ as_of: asOf }).expect(202);
       const id = accepted.body.id as string;
       const details = await pollUntil(
-        async () => (await keyed(server).get(`/reports/${id}`).expect(200)).body as Record<string, unknown>,
+        async () => (await request(server).get(`/reports/${id}`).expect(200)).body as Record<string, unknown>,
         (body) => body.status === 'complete' || body.status === 'failed',
       );
       expect(details).toMatchObject({ status: 'complete', counts: { stores: 0 }, now_used: asOf, warnings: [{ code: 'no_polls', count: 0 }] });
-      const redirect = await keyed(server).get(`/reports/${id}/download`).expect(302);
+      const redirect = await request(server).get(`/reports/${id}/download`).expect(302);
       expect((await httpGet(redirect.headers.location)).text.trim().split('\n')).toHaveLength(1);
     });
 
     it('serves the OpenAPI document and the echo route', async () => {
-      const docs = await keyed(server).get('/docs-json').expect(200);
+      const docs = await request(server).get('/docs-json').expect(200);
       expect(Object.keys(docs.body.paths as object)).toEqual(
         expect.arrayContaining(['/trigger_report', '/get_report', '/reports', '/reports/{id}', '/reports/{id}/download']),
       );
-      await keyed(server).get('/docs').expect(200);
-      const echo = await keyed(server).get('/echo/hello%20there').expect(200);
+      await request(server).get('/docs').expect(200);
+      const echo = await request(server).get('/echo/hello%20there').expect(200);
       expect(echo.text).toBe('hello there');
       expect(echo.headers['content-type']).toMatch(/^text\/plain/);
+    });
+  });
+
+  describe('the client generated from the document (openapi-typescript + openapi-fetch)', () => {
+    it('triggers, polls until complete and downloads the CSV, every answer as documented', async () => {
+      const address = (api.getHttpServer() as { address(): { port: number } }).address();
+      const client = createClient<paths>({ baseUrl: `http://127.0.0.1:${address.port}`, headers: { authorization: `Bearer ${adminKey}` } });
+      client.use(contractMiddleware(contract!));
+
+      const asOf = '2023-01-24T18:00:00.000Z';
+      const accepted = await client.POST('/reports', { body: { as_of: asOf, method: 'hourly' } });
+      expect(accepted.response.status).toBe(202);
+      const id = accepted.data!.id;
+      expect(accepted.response.headers.get('location')).toBe(`/reports/${id}`);
+
+      const details = await pollUntil(
+        async () => (await client.GET('/reports/{id}', { params: { path: { id } } })).data!,
+        (body) => body.status === 'complete' || body.status === 'failed',
+      );
+      expect(details).toMatchObject({ id, status: 'complete', parameters: { as_of: asOf, method: 'hourly' }, now_used: asOf });
+
+      // The 302 is declared with its Location: a client that does not follow it reads the link.
+      const redirect = await client.GET('/reports/{id}/download', { params: { path: { id } }, redirect: 'manual', parseAs: 'text' });
+      expect(redirect.response.status).toBe(302);
+      const location = redirect.response.headers.get('location')!;
+      const csv = (await httpGet(location)).text;
+      expect(csv).toBe(expectedReportCsv({ asOf: new Date(asOf), method: 'hourly' }));
+
+      // The original routes through the same client.
+      const compat = await client.GET('/get_report', { params: { query: { report_id: id } } });
+      expect(compat.data).toEqual({ status: 'Complete', url: expect.stringContaining(`/reports/${id}.csv`) });
+    });
+  });
+
+  describe('strict inputs', () => {
+    const id = 'f'.repeat(32);
+
+    it.each([
+      ['GET /get_report (the status fast lane form)', () => request(server).get(`/get_report?report_id=${id}&verbose=1`), ['verbose']],
+      ['GET /reports/:id', () => request(server).get(`/reports/${id}?fields=all&x=1`), ['fields', 'x']],
+      ['POST /reports', () => request(server).post('/reports?method=step').send({}), ['method']],
+      ['GET /health/live', () => request(server).get('/health/live?probe=1'), ['probe']],
+    ])('refuses unknown query parameters, listing them: %s', async (_name, send, unknown) => {
+      const response = await send();
+      expect(response.status).toBe(400);
+      expect(response.headers['content-type']).toMatch(PROBLEM);
+      expect(response.body.errors).toEqual(unknown.map((name) => ({ path: name, message: 'unknown query parameter' })));
+    });
+
+    it.each([
+      ['POST /reports with text', () => request(server).post('/reports').set('content-type', 'text/plain').send('{"method":"step"}')],
+      ['POST /reports with a form', () => request(server).post('/reports').type('form').send({ method: 'step' })],
+      ['POST /get_report with text', () => request(server).post('/get_report').set('content-type', 'text/plain').send(`{"report_id":"${id}"}`)],
+      ['POST /trigger_report with a form', () => request(server).post('/trigger_report').type('form').send({ x: '1' })],
+    ])('answers 415 for a body that is not JSON: %s', async (_name, send) => {
+      const response = await send();
+      expect(response.status).toBe(415);
+      expect(response.headers['content-type']).toMatch(PROBLEM);
+      expect(response.body.detail).toMatch(/must be application\/json/);
+    });
+
+    it('still takes a POST without a body', async () => {
+      await request(server).post('/trigger_report').expect(200);
+      await request(server).post('/reports').expect(202);
     });
   });
 
@@ -206,24 +281,24 @@ describe('store-uptime service (API + worker, end to end)', () => {
     const unknownId = 'f'.repeat(32);
 
     it.each([
-      ['GET /get_report with an unknown id', 404, () => keyed(server).get('/get_report').query({ report_id: unknownId })],
-      ['GET /reports/:id with an unknown id', 404, () => keyed(server).get(`/reports/${unknownId}`)],
-      ['GET /reports/:id/download with an unknown id', 404, () => keyed(server).get(`/reports/${unknownId}/download`)],
-      ['POST /get_report with an unknown id', 404, () => keyed(server).post('/get_report').send({ report_id: unknownId })],
-      ['an unknown route', 404, () => keyed(server).get('/no/such/route')],
-      ['GET /get_report with a malformed id', 400, () => keyed(server).get('/get_report').query({ report_id: 'xyz' })],
-      ['GET /get_report with an upper-case id', 400, () => keyed(server).get('/get_report').query({ report_id: unknownId.toUpperCase() })],
-      ['GET /get_report without an id', 400, () => keyed(server).get('/get_report')],
-      ['GET /get_report with the id twice', 400, () => keyed(server).get(`/get_report?report_id=${unknownId}&report_id=${unknownId}`)],
-      ['POST /get_report with a number for the id', 400, () => keyed(server).post('/get_report').send({ report_id: 42 })],
-      ['GET /reports/:id with a malformed id', 400, () => keyed(server).get('/reports/not-an-id')],
-      ['POST /reports with an unknown method', 400, () => keyed(server).post('/reports').send({ method: 'weekly' })],
-      ['POST /reports with a non-ISO as_of', 400, () => keyed(server).post('/reports').send({ as_of: 'yesterday' })],
-      ['POST /reports with an as_of without a zone', 400, () => keyed(server).post('/reports').send({ as_of: '2023-01-24T12:00:00' })],
-      ['POST /reports with an unknown field', 400, () => keyed(server).post('/reports').send({ asOf: '2023-01-24T12:00:00Z' })],
-      ['POST /reports with a JSON array', 400, () => keyed(server).post('/reports').send([1, 2])],
-      ['POST /reports with broken JSON', 400, () => keyed(server).post('/reports').set('content-type', 'application/json').send('{"method":')],
-      ['POST /reports with an oversized body', 413, () => keyed(server).post('/reports').send({ method: 'x'.repeat(100_000) })],
+      ['GET /get_report with an unknown id', 404, () => request(server).get('/get_report').query({ report_id: unknownId })],
+      ['GET /reports/:id with an unknown id', 404, () => request(server).get(`/reports/${unknownId}`)],
+      ['GET /reports/:id/download with an unknown id', 404, () => request(server).get(`/reports/${unknownId}/download`)],
+      ['POST /get_report with an unknown id', 404, () => request(server).post('/get_report').send({ report_id: unknownId })],
+      ['an unknown route', 404, () => request(server).get('/no/such/route')],
+      ['GET /get_report with a malformed id', 400, () => request(server).get('/get_report').query({ report_id: 'xyz' })],
+      ['GET /get_report with an upper-case id', 400, () => request(server).get('/get_report').query({ report_id: unknownId.toUpperCase() })],
+      ['GET /get_report without an id', 400, () => request(server).get('/get_report')],
+      ['GET /get_report with the id twice', 400, () => request(server).get(`/get_report?report_id=${unknownId}&report_id=${unknownId}`)],
+      ['POST /get_report with a number for the id', 400, () => request(server).post('/get_report').send({ report_id: 42 })],
+      ['GET /reports/:id with a malformed id', 400, () => request(server).get('/reports/not-an-id')],
+      ['POST /reports with an unknown method', 400, () => request(server).post('/reports').send({ method: 'weekly' })],
+      ['POST /reports with a non-ISO as_of', 400, () => request(server).post('/reports').send({ as_of: 'yesterday' })],
+      ['POST /reports with an as_of without a zone', 400, () => request(server).post('/reports').send({ as_of: '2023-01-24T12:00:00' })],
+      ['POST /reports with an unknown field', 400, () => request(server).post('/reports').send({ asOf: '2023-01-24T12:00:00Z' })],
+      ['POST /reports with a JSON array', 400, () => request(server).post('/reports').send([1, 2])],
+      ['POST /reports with broken JSON', 400, () => request(server).post('/reports').set('content-type', 'application/json').send('{"method":')],
+      ['POST /reports with an oversized body', 413, () => request(server).post('/reports').send({ method: 'x'.repeat(100_000) })],
     ])('%s → %i', async (_name, status, send) => {
       const response = await send();
       expect(response.status).toBe(status);
@@ -232,7 +307,7 @@ describe('store-uptime service (API + worker, end to end)', () => {
     });
 
     it('lists each invalid parameter', async () => {
-      const response = await keyed(server).post('/reports').send({ method: 'weekly', as_of: 'soon' }).expect(400);
+      const response = await request(server).post('/reports').send({ method: 'weekly', as_of: 'soon' }).expect(400);
       expect(response.body.errors).toEqual(
         expect.arrayContaining([expect.objectContaining({ path: 'method' }), expect.objectContaining({ path: 'as_of' })]),
       );
@@ -241,34 +316,34 @@ describe('store-uptime service (API + worker, end to end)', () => {
     it('answers 409 for the download of a report that is not complete', async () => {
       // An API on a queue no worker consumes: the report stays queued.
       const idle = await startApi({ REDIS_PREFIX: ns.prefix('idle') });
-      const { body } = await keyed(idle).post('/reports').send({}).expect(202);
-      const response = await keyed(idle).get(`/reports/${body.id}/download`).expect(409);
+      const { body } = await request(idle).post('/reports').send({}).expect(202);
+      const response = await request(idle).get(`/reports/${body.id}/download`).expect(409);
       expect(response.headers['content-type']).toMatch(PROBLEM);
-      expect((await keyed(idle).get(`/reports/${body.id}`).expect(200)).body.status).toBe('queued');
+      expect((await request(idle).get(`/reports/${body.id}`).expect(200)).body.status).toBe('queued');
     });
 
     it('limits triggers per client across the trigger routes (429 with Retry-After)', async () => {
       const limited = await startApi({ TRIGGER_RATE_LIMIT: '2', REDIS_PREFIX: ns.prefix('limited') });
-      await keyed(limited).post('/trigger_report').expect(200);
-      await keyed(limited).post('/reports').send({}).expect(202);
-      const refused = await keyed(limited).get('/trigger_report').expect(429);
+      await request(limited).post('/trigger_report').expect(200);
+      await request(limited).post('/reports').send({}).expect(202);
+      const refused = await request(limited).get('/trigger_report').expect(429);
       expect(refused.headers['content-type']).toMatch(PROBLEM);
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
       // Status reads are not limited.
-      await keyed(limited).get('/get_report').query({ report_id: 'f'.repeat(32) }).expect(404);
+      await request(limited).get('/get_report').query({ report_id: 'f'.repeat(32) }).expect(404);
     });
 
     it('answers 503 at once, never hangs, when Redis is unreachable', async () => {
       const cut = await startApi({ REDIS_URL: 'redis://127.0.0.1:1', REDIS_TIMEOUT_MS: '500' });
       const started = Date.now();
-      const response = await keyed(cut).post('/trigger_report');
+      const response = await request(cut).post('/trigger_report');
       expect(response.status).toBe(503);
       expect(response.headers['content-type']).toMatch(PROBLEM);
       expect(response.headers['retry-after']).toBe('5');
       expect(response.body.detail).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);
       expect(Date.now() - started).toBeLessThan(3_000);
-      await keyed(cut).get('/health/ready').expect(503);
-      await keyed(cut).get('/health/live').expect(200);
+      await request(cut).get('/health/ready').expect(503);
+      await request(cut).get('/health/live').expect(200);
     });
   });
 
@@ -285,7 +360,7 @@ describe('store-uptime service (API + worker, end to end)', () => {
     it('answers Failed with a reason when the job of a running report has vanished', async () => {
       const id = await insertOrphan('running');
       expect(await getReport(server, id)).toEqual({ status: 'Failed', error: LOST_JOB_REASON });
-      const details = await keyed(server).get(`/reports/${id}`).expect(200);
+      const details = await request(server).get(`/reports/${id}`).expect(200);
       expect(details.body).toMatchObject({ status: 'failed', error: LOST_JOB_REASON });
     });
 
@@ -293,7 +368,7 @@ describe('store-uptime service (API + worker, end to end)', () => {
       const id = await insertOrphan('queued');
       const swept = await worker!.get(ReportSweeperService).sweepOnce();
       expect(swept.failed).toBeGreaterThanOrEqual(1);
-      const details = await keyed(server).get(`/reports/${id}`).expect(200);
+      const details = await request(server).get(`/reports/${id}`).expect(200);
       expect(details.body).toMatchObject({ status: 'failed', error: LOST_JOB_REASON });
     });
 
@@ -304,22 +379,22 @@ describe('store-uptime service (API + worker, end to end)', () => {
       await badWorker.init();
       extraApps.push(badWorker);
 
-      const { body } = await keyed(badApi).post('/trigger_report').expect(200);
+      const { body } = await request(badApi).post('/trigger_report').expect(200);
       const final = await pollUntil(() => getReport(badApi, body.report_id as string), (b) => b.status !== 'Running', 20_000);
       expect(final.status).toBe('Failed');
       expect(final.error).toMatch(/^writing the CSV to S3 failed: .*(SignatureDoesNotMatch|AccessDenied|InvalidAccessKeyId|403)/);
-      const details = await keyed(badApi).get(`/reports/${body.report_id}`).expect(200);
+      const details = await request(badApi).get(`/reports/${body.report_id}`).expect(200);
       expect(details.body).toMatchObject({ status: 'failed', attempts: 2 });
     });
   });
 
   describe('operations', () => {
     it('keeps Bull Board behind basic auth', async () => {
-      await keyed(server).get('/admin/queues').expect(401).expect('www-authenticate', /Basic/);
-      await keyed(server).get('/admin/queues').auth('operator', 'wrong-password').expect(401);
-      const ok = await keyed(server).get('/admin/queues').auth('operator', 'correct-horse-battery').expect(200);
+      await request(server).get('/admin/queues').expect(401).expect('www-authenticate', /Basic/);
+      await request(server).get('/admin/queues').auth('operator', 'wrong-password').expect(401);
+      const ok = await request(server).get('/admin/queues').auth('operator', 'correct-horse-battery').expect(200);
       expect(ok.text).toContain('<!DOCTYPE html>');
-      const queues = await keyed(server).get('/admin/queues/api/queues').auth('operator', 'correct-horse-battery').expect(200);
+      const queues = await request(server).get('/admin/queues/api/queues').auth('operator', 'correct-horse-battery').expect(200);
       expect(JSON.stringify(queues.body)).toContain(QUEUES.reports);
     });
 
@@ -330,26 +405,41 @@ describe('store-uptime service (API + worker, end to end)', () => {
 
     it('does not mount Bull Board without credentials', async () => {
       const bare = await startApi({ BULL_BOARD_USER: '', BULL_BOARD_PASSWORD: '' });
-      await keyed(bare).get('/admin/queues').expect(404);
+      await request(bare).get('/admin/queues').expect(404);
     });
 
     it('reports ready and exposes metrics on both apps', async () => {
-      const ready = await keyed(server).get('/health/ready').expect(200);
+      const ready = await request(server).get('/health/ready').expect(200);
       expect(ready.body.info).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'up' } });
-      const metrics = await keyed(server).get('/metrics').expect(200);
+      const metrics = await request(server).get('/metrics').expect(200);
       expect(metrics.text).toContain('reports_triggered_total');
       expect(metrics.text).toContain('report_queue_jobs');
 
       const workerServer = worker!.getHttpServer() as Server;
-      const workerReady = await keyed(workerServer).get('/health/ready').expect(200);
+      const workerReady = await request(workerServer).get('/health/ready').expect(200);
       expect(workerReady.body.info).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'up' }, s3: { status: 'up' } });
-      await keyed(workerServer).get('/health/live').expect(200);
-      const workerMetrics = await keyed(workerServer).get('/metrics').expect(200);
+      await request(workerServer).get('/health/live').expect(200);
+      const workerMetrics = await request(workerServer).get('/metrics').expect(200);
       expect(workerMetrics.text).toMatch(/report_jobs_total\{outcome="complete"\} [1-9]/);
     });
 
+    it('counts status polls of every form in /metrics, by route pattern and status', async () => {
+      const unknown = 'e'.repeat(32);
+      await request(server).get(`/reports/${unknown}`).expect(404);
+      await request(server).get(`/get_report?report_id=${unknown}`).expect(404);
+      await request(server).post('/get_report').send({ report_id: unknown }).expect(404);
+      const metrics = (await request(server).get('/metrics').expect(200)).text;
+      const count = (method: string, route: string) =>
+        Number(new RegExp(`^http_request_duration_seconds_count\\{method="${method}",route="${route}",status="404"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
+      expect(count('GET', '/reports/:id')).toBeGreaterThanOrEqual(1);
+      expect(count('GET', '/get_report')).toBeGreaterThanOrEqual(1);
+      expect(count('POST', '/get_report')).toBeGreaterThanOrEqual(1);
+      // Never by id: a label per report would grow without bound.
+      expect(metrics).not.toContain(unknown);
+    });
+
     it('sets security headers', async () => {
-      const response = await keyed(server).get('/echo/x').expect(200);
+      const response = await request(server).get('/echo/x').expect(200);
       expect(response.headers['x-content-type-options']).toBe('nosniff');
       expect(response.headers['content-security-policy']).toBeDefined();
       expect(response.headers['x-powered-by']).toBeUndefined();

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
+import type { OpenApiContract } from '../../scripts/openapi/openapi-contract';
 import { DataSource } from 'typeorm';
 import { writeReportCsv } from '@store-uptime/csv';
 import { dataSourceOptionsFromUrl } from '@store-uptime/db';
@@ -11,7 +12,8 @@ import { computeReportFromDatabase } from '../../apps/worker/src/compute/report-
 import { insertPolls } from '../support/insert-polls';
 import { DST_WEEK_NOWS, mulberry32, randomStores, type RandomStores } from '../support/random-stores';
 import { oracleReport } from '../support/uptime-oracle';
-import { createTestKey, createTestNamespace, withKey, type TestNamespace } from './support/test-services';
+import { contractRequest, loadContract } from './support/contract-client';
+import { createTestKey, createTestNamespace, type TestNamespace } from './support/test-services';
 
 /**
  * One store on demand against the whole report, on real PostgreSQL: random stores (DST weeks,
@@ -50,12 +52,15 @@ async function loadStores(url: string, stores: RandomStores): Promise<void> {
   }
 }
 
+// Every answer is checked against the OpenAPI document the API serves (support/contract-client.ts).
+let contract: OpenApiContract | undefined;
+// About stores, not access (test/e2e/access.e2e-spec.ts): every request carries an admin key.
+let adminKey: string | undefined;
+const request = contractRequest(() => contract, () => adminKey);
+
 describe('GET /stores/{store_id}/uptime and /timeline', () => {
   let ns: TestNamespace;
   let api: INestApplication;
-  // About stores, not access (test/e2e/access.e2e-spec.ts): an admin key.
-  let adminKey: string;
-  const keyed = (target: Parameters<typeof withKey>[0]) => withKey(target, adminKey);
   let server: Server;
   let dataSource: DataSource;
   let stores: RandomStores;
@@ -74,6 +79,7 @@ describe('GET /stores/{store_id}/uptime and /timeline', () => {
     api = await createApiApp({ env: ns.env(), ignoreEnvFile: true, shutdownHooks: false });
     await api.init();
     server = api.getHttpServer() as Server;
+    contract = await loadContract(server);
   });
 
   afterAll(async () => {
@@ -96,7 +102,7 @@ describe('GET /stores/{store_id}/uptime and /timeline', () => {
     expect(listed.length).toBeGreaterThan(STORES);
     const sample = Array.from({ length: SAMPLED_PER_CASE }, () => listed[Math.floor(random() * listed.length)]);
     for (const id of sample) {
-      const response = await keyed(server)
+      const response = await request(server)
         .get(`/stores/${encodeURIComponent(id)}/uptime`)
         .query({ ...(asOf ? { as_of: asOf } : {}), method })
         .expect(200);
@@ -108,7 +114,7 @@ describe('GET /stores/{store_id}/uptime and /timeline', () => {
     // A store the report does not list is a 404 here too.
     const unlisted = stores.storeIds.filter((id) => !report.has(id));
     for (const id of [...unlisted.slice(0, 3), 'no-such-store']) {
-      const response = await keyed(server).get(`/stores/${id}/uptime`).query(asOf ? { as_of: asOf } : {}).expect(404);
+      const response = await request(server).get(`/stores/${id}/uptime`).query(asOf ? { as_of: asOf } : {}).expect(404);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(response.body).toMatchObject({ type: 'urn:store-uptime:problem:store-not-found', status: 404 });
     }
@@ -118,9 +124,9 @@ describe('GET /stores/{store_id}/uptime and /timeline', () => {
     const asOf = DST_WEEK_NOWS[0];
     for (const id of stores.storeIds.slice(0, 12)) {
       for (const method of ['hourly', 'step'] as const) {
-        const uptime = await keyed(server).get(`/stores/${id}/uptime`).query({ as_of: asOf, method });
+        const uptime = await request(server).get(`/stores/${id}/uptime`).query({ as_of: asOf, method });
         if (uptime.status === 404) continue;
-        const timeline = (await keyed(server).get(`/stores/${id}/timeline`).query({ as_of: asOf, method }).expect(200)).body;
+        const timeline = (await request(server).get(`/stores/${id}/timeline`).query({ as_of: asOf, method }).expect(200)).body;
         const { store_id, ...numbers } = timeline.numbers;
         expect(store_id).toBe(id);
         expect({ store_id, ...numbers }).toEqual({ store_id: id, ...Object.fromEntries(REPORT_VALUE_COLUMNS.map((name) => [name, uptime.body[name]])) });
@@ -143,15 +149,15 @@ describe('GET /stores/{store_id}/uptime and /timeline', () => {
   it('answers the report\'s now when as_of is absent: the latest poll of all stores', async () => {
     const latest = stores.polls.reduce((max, poll) => (poll[2] > max ? poll[2] : max), '');
     const id = stores.polls.find((poll) => poll[2] === latest)![0];
-    const response = await keyed(server).get(`/stores/${id}/uptime`).expect(200);
+    const response = await request(server).get(`/stores/${id}/uptime`).expect(200);
     expect(Date.parse(response.body.now_used)).toBe(Date.parse(latest.replace(' UTC', 'Z').replace(' ', 'T')));
   });
 
   it('reads an as_of with an offset, also when its + arrived as a space', async () => {
     const id = stores.storeIds.find((storeId) => stores.polls.some((poll) => poll[0] === storeId))!;
-    const utc = await keyed(server).get(`/stores/${id}/uptime`).query({ as_of: '2024-03-12T15:20:00Z' }).expect(200);
-    const encoded = await keyed(server).get(`/stores/${id}/uptime?as_of=2024-03-12T20:50:00%2B05:30`).expect(200);
-    const spaced = await keyed(server).get(`/stores/${id}/uptime?as_of=2024-03-12T20:50:00+05:30`).expect(200);
+    const utc = await request(server).get(`/stores/${id}/uptime`).query({ as_of: '2024-03-12T15:20:00Z' }).expect(200);
+    const encoded = await request(server).get(`/stores/${id}/uptime?as_of=2024-03-12T20:50:00%2B05:30`).expect(200);
+    const spaced = await request(server).get(`/stores/${id}/uptime?as_of=2024-03-12T20:50:00+05:30`).expect(200);
     expect(encoded.body).toEqual(utc.body);
     expect(spaced.body).toEqual(utc.body);
   });
@@ -164,18 +170,18 @@ describe('GET /stores/{store_id}/uptime and /timeline', () => {
     ['/stores/st-0001/uptime?as_of=2024-02-30T00:00:00Z', ['as_of']],
     ['/stores/st-0001/timeline?as_of=0000-01-01T00:00:00Z', ['as_of']],
   ])('answers 400 problem+json listing each bad field: %s', async (url, paths) => {
-    const response = await keyed(server).get(url).expect(400);
+    const response = await request(server).get(url).expect(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body).toMatchObject({ type: 'urn:store-uptime:problem:invalid-request', status: 400 });
     expect(response.body.errors.map((error: { path: string }) => error.path)).toEqual(paths);
   });
 
   it('documents both routes with examples in the OpenAPI document', async () => {
-    const document = (await keyed(server).get('/docs-json').expect(200)).body;
+    const document = (await request(server).get('/docs-json').expect(200)).body;
     for (const route of ['/stores/{store_id}/uptime', '/stores/{store_id}/timeline']) {
       const operation = document.paths[route].get;
-      expect(Object.keys(operation.responses)).toEqual(['200', '400', '404', '503']);
-      expect(operation.responses['200'].content['application/json'].example).toMatchObject({ store_id: '8419537941919820732' });
+      expect(Object.keys(operation.responses).sort()).toEqual(['200', '400', '401', '403', '404', '500', '503']);
+      expect(operation.responses['200'].content['application/json'].examples.hourly.value).toMatchObject({ store_id: '8419537941919820732' });
       expect(operation.parameters.map((parameter: { name: string }) => parameter.name).sort()).toEqual(['as_of', 'method', 'store_id']);
     }
   });

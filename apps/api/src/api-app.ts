@@ -1,11 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { ApiModule, type ApiModuleOptions } from './api.module';
+import { requireJsonBodies } from './http/json-bodies';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 import type { ApiMetrics } from './metrics/api-metrics';
 import { installClientErrorProblems } from './problem/client-error';
 import { helmetHeaders, installStatusFastLane } from './reports/status-fast-lane';
@@ -38,18 +40,10 @@ export async function createApiApp(options: ApiAppOptions = {}): Promise<INestAp
   app.set('etag', false);
   app.use(helmet());
   app.use(requestMetrics(metrics));
+  app.use(requireJsonBodies());
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('store-uptime')
-      .setDescription('Trigger store uptime reports and poll for their CSV. Errors are application/problem+json (RFC 9457).')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: su_live_… (npm run keys -- create)' })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
 
   const verifier = app.get(ApiKeyVerifier);
   if (!verifier.enabled) {

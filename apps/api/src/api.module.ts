@@ -17,6 +17,7 @@ import { EXTRA_READINESS_CHECKS, HealthController } from '@store-uptime/health';
 import { basicAuth, BULL_BOARD_PATH } from './admin/bull-board';
 import { ApiKeyGuard, rateLimitTracker } from './auth/api-key.guard';
 import { ApiKeyVerifier } from './auth/api-key-verifier';
+import { StrictQueryGuard } from './http/strict-query.guard';
 import { ApiMetrics } from './metrics/api-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
@@ -70,8 +71,13 @@ export class ApiModule {
           },
           // Status polls are most of the traffic (clients poll every second or so) and the hot
           // path (≥ 5,000 reads/s, docs/service.md): no per-request logger or access line for
-          // them. Their rate and latency are in /metrics; their errors are still logged.
-          exclude: [{ path: 'get_report', method: RequestMethod.ALL }],
+          // them. Their rate and latency are in /metrics; their 5xx are still logged.
+          // Every form of a status poll: the original route (GET and POST) and GET /reports/{id}
+          // (the download, a one-off, stays logged).
+          exclude: [
+            { path: 'get_report', method: RequestMethod.ALL },
+            { path: 'reports/:id', method: RequestMethod.GET },
+          ],
         }),
         TypeOrmModule.forRoot({
           ...dataSourceOptionsFromUrl(env.DATABASE_URL, { poolSize: env.DB_POOL_SIZE }),
@@ -119,6 +125,7 @@ export class ApiModule {
         { provide: API_METRICS, useFactory: () => new ApiMetrics() },
         { provide: REPORT_STORAGE, useFactory: () => new ReportStorage(s3SettingsFromEnv(env)) },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_GUARD, useClass: StrictQueryGuard },
         // S3 is not checked: the API only presigns URLs, which needs no request to S3.
         { provide: EXTRA_READINESS_CHECKS, useValue: [] },
       ],

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator, type HealthIndicatorFunction } from '@nestjs/terminus';
 import type { Queue } from 'bullmq';
 import { pingQueueRedis, QUEUES, withTimeout } from '@store-uptime/queue';
@@ -33,6 +33,15 @@ export function readinessCheck(
 }
 
 /**
+ * Answers as the API's OpenAPI document declares them (its components: HealthStatus, Problem); the
+ * 400 and 500 answers every operation has are the document's own (apps/api/src/openapi).
+ */
+const HEALTHY = { description: 'Healthy', content: { 'application/json': { schema: { $ref: '#/components/schemas/HealthStatus' } } } };
+
+/** Terminus's own documentation is OpenAPI 3.0-style and would be merged into the answers above. */
+const HEALTH_CHECK_OPTIONS = { noCache: true, swaggerDocumentation: false };
+
+/**
  * Kubernetes probes, the same in both apps (the worker serves them on its internal port).
  * Liveness is the process alone: a dependency outage must not restart every pod. Readiness is
  * what the app needs to do its work: PostgreSQL and the queue's Redis, plus EXTRA_READINESS_CHECKS.
@@ -49,13 +58,22 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @HealthCheck()
+  @ApiOperation({ summary: 'Liveness', description: 'The process answers; no dependency is checked (an outage must not restart every pod).' })
+  @ApiResponse({ status: 200, ...HEALTHY })
+  @HealthCheck(HEALTH_CHECK_OPTIONS)
   live() {
     return this.health.check([]);
   }
 
   @Get('ready')
-  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness', description: 'PostgreSQL and Redis (the worker: S3 too) each answer within 2 s.' })
+  @ApiResponse({ status: 200, ...HEALTHY })
+  @ApiResponse({
+    status: 503,
+    description: 'A dependency is down: each check in `checks`',
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  })
+  @HealthCheck(HEALTH_CHECK_OPTIONS)
   ready() {
     return this.health.check([
       () => this.db.pingCheck('postgres', { timeout: CHECK_TIMEOUT_MS }),

@@ -3,7 +3,6 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import request from 'supertest';
 import { ApiKeysRepository, dataSourceOptionsFromUrl, migrateUp, type NewApiKey } from '@store-uptime/db';
 import { createTempDatabase, type TempDatabase } from '../../support/temp-database';
 import { QUEUES, workerConnection } from '@store-uptime/queue';
@@ -131,9 +130,4 @@ export async function createTestKey(databaseUrl: string, key: NewApiKey): Promis
   } finally {
     await dataSource.destroy();
   }
-}
-
-/** supertest with `Authorization: Bearer <key>` on every request. */
-export function withKey(target: Parameters<typeof request>[0], key: string) {
-  return request.agent(target).set('Authorization', `Bearer ${key}`);
 }

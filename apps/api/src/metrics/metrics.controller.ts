@@ -1,12 +1,13 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { QUEUES, withTimeout } from '@store-uptime/queue';
+import { ApiProblems, ApiTextAnswer } from '../openapi/api-responses';
 import { API_METRICS } from '../tokens';
 import type { ApiMetrics } from './api-metrics';
 
-@ApiExcludeController()
+@ApiTags('operations')
 @Controller('metrics')
 export class MetricsController {
   constructor(
@@ -16,6 +17,12 @@ export class MetricsController {
 
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  @ApiOperation({
+    summary: 'Prometheus metrics',
+    description: 'Request durations by route and status (status polls included: they are not access-logged), reports triggered and lost, queue jobs by state, process metrics.',
+  })
+  @ApiTextAnswer(200, 'Prometheus text format 0.0.4', 'text/plain', '# TYPE reports_triggered_total counter\nreports_triggered_total{method="hourly"} 3\n')
+  @ApiProblems()
   async scrape(): Promise<string> {
     try {
       const counts = await withTimeout(this.queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed'), 1_000, 'Redis');

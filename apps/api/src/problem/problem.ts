@@ -66,6 +66,11 @@ export function invalidReportId(): ProblemException {
   );
 }
 
+export function unsupportedMediaType(contentType: string | undefined): ProblemException {
+  const given = contentType ? `not ${contentType.split(';')[0]?.trim()}` : 'with a Content-Type header';
+  return new ProblemException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'about:blank', statusTitle(HttpStatus.UNSUPPORTED_MEDIA_TYPE), `The request body must be application/json, ${given}.`);
+}
+
 export function reportNotFound(id: string): ProblemException {
   return new ProblemException(HttpStatus.NOT_FOUND, ProblemType.reportNotFound, 'Report not found', `There is no report ${id}.`);
 }

@@ -1,6 +1,6 @@
 import { ProblemException } from '../problem/problem';
 import { encodeListCursor, parseIdempotencyKey, parseListQuery, parseReportId, parseTriggerBody, reportIdFromBodyOrQuery } from './report-params';
-import { plainStatusQuery } from './status-fast-lane';
+import { plainReportPath, plainStatusQuery } from './status-fast-lane';
 
 const ID = '0123456789abcdef0123456789abcdef';
 
@@ -136,5 +136,22 @@ describe('parseListQuery', () => {
 
   it('refuses a repeated parameter', () => {
     expect(errorPaths(() => parseListQuery({ status: ['queued', 'running'] }))).toContain('status');
+  });
+});
+
+describe('plainReportPath (the fast lane takes only the plain REST form)', () => {
+  it.each([
+    [`/reports/${ID}`, ID],
+    [`/reports/${ID}?x=1`, null],
+    [`/reports/${ID}/`, null],
+    [`/reports/${ID}/download`, null],
+    [`/reports/${ID}/cancel`, null],
+    [`/reports/${ID.toUpperCase()}`, null],
+    [`/reports/${ID.slice(1)}`, null],
+    ['/reports', null],
+    [`/get_report?report_id=${ID}`, null],
+    [undefined, null],
+  ])('%s → %s', (url, expected) => {
+    expect(plainReportPath(url)).toBe(expected);
   });
 });

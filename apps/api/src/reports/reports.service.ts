@@ -26,6 +26,7 @@ import type { ApiMetrics } from '../metrics/api-metrics';
 import { API_ENV, API_METRICS, REPORT_STORAGE } from '../tokens';
 import { isAdmin, type Caller } from '../auth/caller';
 import type { TriggerParams } from './report-params';
+import { ReuseCache } from './reuse-cache';
 
 /** The state a client polls for (the original `/get_report` body maps 1:1 onto it). */
 export type ReportState =
@@ -73,6 +74,26 @@ function ownedIdempotencyKey(key: string, owner: string | null): string {
   return owner === null ? key : `${owner.length}:${owner}:${key}`;
 }
 
+/** Details of reports kept per API process (about a kilobyte each); the oldest goes first. */
+const DETAILS_CACHE_LIMIT = 10_000;
+
+/**
+ * How long a finished report's details are reused without reading its row again. A failed,
+ * cancelled or expired row no longer changes; a complete one only becomes expired, by the
+ * retention sweep, once it is REPORT_RETENTION_DAYS old, and is never reused past that age.
+ */
+const FINISHED_DETAILS_REUSE_MS = 60_000;
+
+/**
+ * How long an unfinished report's row is reused while Redis says its job is still pending. Every
+ * poll still reads the job (live progress, and the moment it finishes, when the row is read again);
+ * only the row's transition fields (queued → running, attempts, started_at, and a cancel made
+ * through another API process) may be this late; a cancel made here is seen at once. One
+ * second is a client's usual poll interval; without it every poll of a report in flight was a
+ * PostgreSQL read, which held GET /reports/{id} far below the original route's speed.
+ */
+const UNFINISHED_ROW_REUSE_MS = 1_000;
+
 /**
  * Triggering and reading reports. The API never computes: it writes the durable row, enqueues the
  * job, and answers status reads from the BullMQ job (live) or the row (durable: it survives Redis
@@ -84,6 +105,9 @@ export class ReportsService {
   private readonly urlCache = new Map<string, { url: string; reuseUntil: number }>();
   /** Who owns each report read lately: the owner check of a status poll costs no PostgreSQL read. */
   private readonly owners = new Map<string, string | null>();
+  /** GET /reports/:id: details of finished reports, and rows of unfinished ones (see the reuse windows above). */
+  private readonly finishedDetails = new ReuseCache<ReportDetails>(DETAILS_CACHE_LIMIT);
+  private readonly unfinishedRows = new ReuseCache<ReportEntity>(DETAILS_CACHE_LIMIT);
   private readonly pool: PoolGate;
 
   constructor(
@@ -191,21 +215,53 @@ export class ReportsService {
     return lost ? { status: 'failed', error: LOST_JOB_REASON } : { status: 'running', progress: row.progress };
   }
 
-  /** The row for GET /reports/:id, with the live job state folded in when Redis has it. */
+  /**
+   * The row for GET /reports/:id, with the live job state folded in when Redis has it. The hot
+   * path of status polls: a finished report's details are reused (no I/O); an unfinished one costs
+   * one Redis read, plus its row at most once a second while the job is pending. A reused row is
+   * checked against the caller like a fresh one (it carries its owner): another owner's report is
+   * a 404 on every path.
+   */
   async details(id: string, caller: Caller): Promise<ReportDetails> {
+    const finished = this.finishedDetails.get(id);
+    if (finished) {
+      if (!visibleTo(finished.row.owner, caller)) throw reportNotFound(id);
+      return finished;
+    }
+    const recent = this.unfinishedRows.get(id);
+    if (recent && !visibleTo(recent.owner, caller)) throw reportNotFound(id);
+
+    // The job is read alongside the row (it is needed whenever the report is unfinished); a Redis
+    // failure only matters then.
+    const jobRead = this.jobView(id).then(
+      (job) => ({ job }),
+      () => ({ job: undefined }),
+    );
+    if (recent) {
+      const { job } = await jobRead;
+      if (job?.state === 'pending') return { row: recent, status: recent.status, progress: job.progress, error: recent.error };
+      // Finished, gone or unknown: the row decides, read afresh.
+      this.unfinishedRows.delete(id);
+    }
+
     const row = await this.database(() => this.reports.find(id));
     if (!row || !visibleTo(row.owner, caller)) throw reportNotFound(id);
     if (row.status !== ReportStatus.queued && row.status !== ReportStatus.running) {
-      return { row, status: row.status, progress: row.progress, error: row.error };
+      // A complete report is never reused past its retention (from then on the row answers, as for the URL cache).
+      const reuseForMs =
+        row.status === ReportStatus.complete
+          ? Math.min(FINISHED_DETAILS_REUSE_MS, row.createdAt.getTime() + this.env.REPORT_RETENTION_DAYS * 86_400_000 - Date.now())
+          : FINISHED_DETAILS_REUSE_MS;
+      const finishedDetails = { row, status: row.status, progress: row.progress, error: row.error };
+      return reuseForMs > 0 ? this.finishedDetails.set(id, finishedDetails, reuseForMs) : finishedDetails;
     }
-    let job: JobView | null;
-    try {
-      job = await this.jobView(id);
-    } catch {
-      // Redis down: the row is still a truthful (if slightly stale) answer.
-      return { row, status: row.status, progress: row.progress, error: row.error };
+    const { job } = await jobRead;
+    // Redis down: the row is still a truthful (if slightly stale) answer.
+    if (job === undefined) return { row, status: row.status, progress: row.progress, error: row.error };
+    if (job?.state === 'pending') {
+      this.unfinishedRows.set(id, row, UNFINISHED_ROW_REUSE_MS);
+      return { row, status: row.status, progress: job.progress, error: row.error };
     }
-    if (job?.state === 'pending') return { row, status: row.status, progress: job.progress, error: row.error };
     if (job?.state === 'finished-failed') return { row, status: ReportStatus.failed, progress: row.progress, error: job.reason };
     if (job?.state === 'finished-cancelled') return { row, status: ReportStatus.cancelled, progress: row.progress, error: null };
     if (job?.state === 'finished-ok') return { row, status: ReportStatus.complete, progress: 1, error: null };
@@ -264,6 +320,7 @@ export class ReportsService {
   async cancel(id: string, caller: Caller): Promise<ReportDetails> {
     await this.ensureVisible(id, caller);
     const outcome = await this.database(() => this.reports.cancel(id));
+    this.unfinishedRows.delete(id);
     if (!outcome) throw reportNotFound(id);
     if (!outcome.cancelled && outcome.status !== ReportStatus.cancelled) {
       throw new ProblemException(

@@ -5,22 +5,27 @@ import { isReportId } from '@store-uptime/queue';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { logServerProblem, problemFromException } from '../problem/problem-details.filter';
 import { PROBLEM_CONTENT_TYPE } from '../problem/problem';
-import { compatStateView } from './report-views';
+import { compatStateView, reportDetailsView } from './report-views';
 import type { ReportsService } from './reports.service';
 import type { ApiKeyVerifier } from '../auth/api-key-verifier';
 
 /**
- * `GET /get_report?report_id=<valid id>` answered straight from Node's HTTP server, before Express.
+ * Status reads answered straight from Node's HTTP server, before Express: `GET /get_report?report_id=<id>`
+ * (the original route) and `GET /reports/<id>` (the REST one), each in its plain form only.
  *
  * Why: status polls are most of the traffic, and the service must answer ≥ 5,000 reads/s with p99
- * < 20 ms (docs/service.md; npm run bench:service).
+ * < 20 ms (docs/service.md; npm run bench:status).
  * Measured on the 2-core machine: Express alone costs ~4× a bare Node handler per request
- * (hello world ≈ 2.6 k vs 9–14 k req/s), so no amount of work in the handler reaches the target
- * through Express + Nest. This lane does exactly what the Nest route does — the same
- * key check (ApiKeyVerifier, cached: no PostgreSQL read per poll), the same ReportsService.state, the same body (compatStateView), the same problem+json for a 404/503
- * (problemFromException), helmet's headers, the request metric — and nothing else. Anything it
- * does not recognise (another path, a malformed or repeated id, extra parameters) falls through
- * to Express, so the 400 answers and every other route stay in one place (CompatController).
+ * (hello world ≈ 2.6 k vs 9–14 k req/s), and Nest + pino-http's access line brought the REST read
+ * to ~3 k req/s. This lane does exactly what the Nest routes do — the same key check
+ * (ApiKeyVerifier.authorize with reports:read, cached: no PostgreSQL read per poll), the same
+ * ReportsService calls with the caller (another owner's report is a 404), the same bodies
+ * (compatStateView, reportDetailsView), the same problem+json for a 401/403/404/503
+ * (problemFromException, with its WWW-Authenticate), helmet's headers, Cache-Control, the request
+ * metric under the route's pattern — and nothing else; like the Nest routes, it writes no access
+ * line (status polls are counted in /metrics instead). Anything it does not recognise (another
+ * path, a malformed or repeated id, any query parameter on /reports/<id>, extra parameters) falls
+ * through to Express, so the 400 answers and every other route stay in one place (the controllers).
  */
 export function installStatusFastLane(
   server: Server,
@@ -30,7 +35,7 @@ export function installStatusFastLane(
   if (!express) throw new Error('the HTTP server has no request handler to put the fast lane in front of');
   const headers = helmetHeaders();
 
-  const reply = (res: ServerResponse, status: number, contentType: string, body: unknown, started: bigint, extra: Record<string, string> = {}) => {
+  const reply = (res: ServerResponse, route: string, status: number, contentType: string, body: unknown, started: bigint, extra: Record<string, string> = {}) => {
     const payload = JSON.stringify(body);
     for (const [name, value] of headers) res.setHeader(name, value);
     for (const [name, value] of Object.entries(extra)) res.setHeader(name, value);
@@ -40,29 +45,49 @@ export function installStatusFastLane(
     res.statusCode = status;
     res.end(payload);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    deps.metrics.requests.observe({ method: 'GET', route: '/get_report', status: String(status) }, seconds);
+    deps.metrics.requests.observe({ method: 'GET', route, status: String(status) }, seconds);
   };
+
+  const answer = (res: ServerResponse, route: string, instance: string, started: bigint, body: Promise<unknown>) => {
+    body.then(
+      (view) => reply(res, route, 200, 'application/json; charset=utf-8', view, started),
+      (error: unknown) => {
+        const { problem, headers: extra } = problemFromException(error, instance);
+        logServerProblem(deps.logger, error, problem);
+        reply(res, route, problem.status, `${PROBLEM_CONTENT_TYPE}; charset=utf-8`, problem, started, extra);
+      },
+    );
+  };
+
+  // The key check of both routes' Nest handlers (ApiKeyGuard with RequiresScope('reports:read')).
+  const authorized = (req: IncomingMessage) => deps.verifier.authorize(req.headers.authorization, 'reports:read');
 
   server.removeListener('request', express);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const id = req.method === 'GET' ? plainStatusQuery(req.url) : null;
-    if (id === null) {
-      express(req, res);
-      return;
+    if (req.method === 'GET') {
+      const compatId = plainStatusQuery(req.url);
+      if (compatId !== null) {
+        const started = process.hrtime.bigint();
+        answer(res, '/get_report', '/get_report', started, authorized(req).then((caller) => deps.reports.state(compatId, caller)).then(compatStateView));
+        return;
+      }
+      const restId = plainReportPath(req.url);
+      if (restId !== null) {
+        const started = process.hrtime.bigint();
+        answer(res, '/reports/:id', req.url ?? '', started, authorized(req).then((caller) => deps.reports.details(restId, caller)).then(reportDetailsView));
+        return;
+      }
     }
-    const started = process.hrtime.bigint();
-    deps.verifier
-      .authorize(req.headers.authorization, 'reports:read')
-      .then((caller) => deps.reports.state(id, caller))
-      .then(
-        (state) => reply(res, 200, 'application/json; charset=utf-8', compatStateView(state), started),
-        (error: unknown) => {
-          const { problem, headers: extra } = problemFromException(error, '/get_report');
-          logServerProblem(deps.logger, error, problem);
-          reply(res, problem.status, `${PROBLEM_CONTENT_TYPE}; charset=utf-8`, problem, started, extra);
-        },
-      );
+    express(req, res);
   });
+}
+
+/** The report id of `/reports/<32 hex>` (no query, no trailing slash); null for anything else. */
+export function plainReportPath(url: string | undefined): string | null {
+  const prefix = '/reports/';
+  if (url?.length !== prefix.length + 32 || !url.startsWith(prefix)) return null;
+  const id = url.slice(prefix.length);
+  return isReportId(id) ? id : null;
 }
 
 /** The report id of `/get_report?report_id=<32 hex>` and nothing else; null for anything else. */

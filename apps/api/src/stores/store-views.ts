@@ -1,10 +1,7 @@
-import type { ApiResponseSchemaHost } from '@nestjs/swagger';
 import { z } from 'zod';
 import { formatInstant, POLL_VERDICTS, REPORT_VALUE_COLUMNS, storeNumbers, UPTIME_METHODS, type StoreUptime } from '@store-uptime/uptime';
 
 /** Response bodies of the store routes and their OpenAPI schemas (from the same zod definitions), with examples. */
-
-type SchemaObject = ApiResponseSchemaHost['schema'];
 
 export function storeUptimeView(store: StoreUptime) {
   const { store_id, ...numbers } = storeNumbers(store);
@@ -75,11 +72,8 @@ const storeTimeline = z.object({
   numbers: z.object({ store_id: z.string(), ...numbers }).describe('the same numbers as GET /stores/{store_id}/uptime'),
 });
 
-const schemas = { storeUptime, storeTimeline };
-
-export const storeOpenApiSchemas = Object.fromEntries(
-  Object.entries(schemas).map(([name, schema]) => [name, z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as SchemaObject]),
-) as Record<keyof typeof schemas, SchemaObject>;
+/** The answers' schemas, named for the OpenAPI document (openapi/api-schemas.ts). */
+export const STORE_SCHEMAS = { StoreUptime: storeUptime, StoreTimeline: storeTimeline };
 
 /**
  * docs/uptime-spec.md's worked example 2 (open Mondays 09:00–12:00 UTC, carry-in active,
