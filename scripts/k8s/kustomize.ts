@@ -327,8 +327,9 @@ function podTemplatesOf(object: K8sObject): JsonObject[] {
   const spec = object.spec as JsonObject | undefined;
   if (!isObject(spec)) return [];
   if (POD_TEMPLATE_KINDS.has(object.kind) && isObject(spec.template)) return [spec.template];
+  // kustomize labels a CronJob's job template as well as the pod template inside it.
   if (object.kind === 'CronJob' && isObject(spec.jobTemplate) && isObject(spec.jobTemplate.spec) && isObject(spec.jobTemplate.spec.template)) {
-    return [spec.jobTemplate.spec.template];
+    return [spec.jobTemplate, spec.jobTemplate.spec.template];
   }
   return [];
 }
