@@ -6,7 +6,8 @@ import { EXAMPLE_ID, EXAMPLES, IDEMPOTENCY_HEADER } from '../openapi/api-example
 import { ApiJsonAnswer, ApiProblems, ApiRedirectAnswer, READ_KEY_PROBLEMS, WRITE_KEY_PROBLEMS } from '../openapi/api-responses';
 import { listQueryParameterSchema, schemaRef } from '../openapi/api-schemas';
 import { parseIdempotencyKey, parseListQuery, parseReportId, parseTriggerBody } from './report-params';
-import { reportDetailsView, reportLinks, reportListView } from './report-views';
+import { reportLinks } from '@store-uptime/db';
+import { reportDetailsView, reportListView } from './report-views';
 import { ReportsService } from './reports.service';
 import { KeyThrottlerGuard } from '../auth/key-throttler.guard';
 import { CurrentCaller, RequiresScope } from '../auth/api-key.guard';

@@ -3,7 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import type { ApiEnv } from '@store-uptime/config';
-import { ReportEntity, ReportsRepository, ReportStatus, type ReportListFilter, type ReportListPage, type ReportListPosition } from '@store-uptime/db';
+import { ReportEntity, ReportsRepository, ReportStatus, type ReportResourceState, type ReportListFilter, type ReportListPage, type ReportListPosition } from '@store-uptime/db';
 import {
   failedJobReason,
   IDEMPOTENCY_KEY_TTL_HOURS,
@@ -42,12 +42,7 @@ type JobView =
   | { state: 'finished-failed'; reason: string }
   | { state: 'pending'; progress: number };
 
-export interface ReportDetails {
-  row: ReportEntity;
-  status: ReportStatus;
-  progress: number;
-  error: string | null;
-}
+export type ReportDetails = ReportResourceState;
 
 /** A trigger's answer: the report, and whether it is an earlier request's (same Idempotency-Key). */
 export interface Triggered {
