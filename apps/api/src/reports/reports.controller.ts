@@ -30,7 +30,9 @@ export class ReportsController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: 'Trigger a report',
-    description: `Queues a report with the given parameters and answers at once; poll the status link (Location). With an Idempotency-Key, a retried request returns the first one's report. ${RETENTION}`,
+    description:
+      "Queues a report with the given parameters and answers at once; poll the status link (Location), or give a callback_url to be told (a signed webhook; the answer's callback_secret verifies it). " +
+      `With an Idempotency-Key, a retried request returns the first one's report. ${RETENTION}`,
   })
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiBody({ required: false, schema: schemaRef('TriggerRequest'), examples: EXAMPLES.triggerRequest })
@@ -42,16 +44,16 @@ export class ReportsController {
     'RateLimitRemaining',
     'RateLimitReset',
   ])
-  @ApiProblems(...WRITE_KEY_PROBLEMS, 'invalidBody', 'invalidIdempotencyKey', 'brokenJson', 'idempotencyKeyReused', 'bodyTooLarge', 'unsupportedMediaType', 'tooManyTriggers', 'dependencyUnavailable')
+  @ApiProblems(...WRITE_KEY_PROBLEMS, 'invalidBody', 'webhookTargetRefused', 'invalidIdempotencyKey', 'brokenJson', 'idempotencyKeyReused', 'bodyTooLarge', 'unsupportedMediaType', 'tooManyTriggers', 'dependencyUnavailable')
   async trigger(@CurrentCaller() caller: Caller, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) response: Response) {
     const params = parseTriggerBody(body);
-    const { id, replayed } = await this.reports.trigger(params, caller, parseIdempotencyKey(key));
+    const { id, replayed, callbackSecret } = await this.reports.trigger(params, caller, parseIdempotencyKey(key));
     response.location(`/reports/${id}`);
     if (replayed) {
       response.status(HttpStatus.OK);
       response.setHeader('Idempotent-Replayed', 'true');
     }
-    return { id, status: 'queued', links: reportLinks(id) };
+    return { id, status: 'queued', links: reportLinks(id), ...(callbackSecret === null ? {} : { callback_secret: callbackSecret }) };
   }
 
   @Get()
