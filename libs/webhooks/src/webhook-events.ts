@@ -2,10 +2,6 @@
 export const WEBHOOK_EVENTS = ['report.completed', 'report.failed', 'report.cancelled'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
-export function isWebhookEvent(value: unknown): value is WebhookEvent {
-  return typeof value === 'string' && (WEBHOOK_EVENTS as readonly string[]).includes(value);
-}
-
 /**
  * The body of every delivery, as the Standard Webhooks specification suggests: the event type,
  * when it happened, and the resource itself (a report exactly as GET /reports/{id} shows it).

@@ -11,11 +11,12 @@ export function newSigningSecret(): string {
 }
 
 /** The three headers of a signed delivery (https://www.standardwebhooks.com, "Signature scheme"). */
-export interface WebhookHeaders {
+// A type rather than an interface, so it is also a plain header record (an index signature).
+export type WebhookHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 /**
  * Signs one attempt: HMAC-SHA256 over `id.timestamp.body` with the secret's key, by the

@@ -32,7 +32,7 @@ export const webhookUrlSchema = z
     if (problem) context.addIssue({ code: 'custom', message: problem });
   });
 
-export const CALLBACK_URL_DESCRIPTION =
+const CALLBACK_URL_DESCRIPTION =
   'Where to POST a signed webhook (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature) when this report is completed, failed or cancelled; ' +
   'the body is {type, timestamp, data} with data = the report as GET /reports/{id} shows it. Signed with callback_secret, returned in this answer only ' +
   "(and in an Idempotency-Key replay of it). Private, loopback and link-local addresses are refused (400) unless WEBHOOK_ALLOW_PRIVATE=true.";

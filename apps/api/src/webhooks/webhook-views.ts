@@ -2,7 +2,7 @@ import type { DeliveryAttempt, WebhookEndpoint } from '@store-uptime/db';
 
 /** Response bodies of the webhook routes (their schemas: openapi/api-schemas.ts). */
 
-export function webhookView(endpoint: WebhookEndpoint) {
+function webhookView(endpoint: WebhookEndpoint) {
   return {
     id: endpoint.id,
     url: endpoint.url,

@@ -7,7 +7,7 @@ import { isAdmin, type Caller } from '../auth/caller';
 import type { WebhookCreateParams } from './webhook-params';
 import { WebhookTargets } from './webhook-targets';
 
-export function webhookNotFound(id: string): ProblemException {
+function webhookNotFound(id: string): ProblemException {
   return new ProblemException(HttpStatus.NOT_FOUND, ProblemType.webhookNotFound, 'Webhook not found', `There is no webhook ${id}.`);
 }
 

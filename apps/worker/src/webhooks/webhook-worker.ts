@@ -21,7 +21,7 @@ const MAX_STALLED_COUNT = 5;
  * well inside the lock, which the free event loop renews), and the retry schedule as BullMQ's
  * custom backoff.
  */
-export function webhookWorkerOptions(
+function webhookWorkerOptions(
   env: Pick<WorkerEnv, 'REDIS_URL' | 'REDIS_PREFIX' | 'WEBHOOK_CONCURRENCY' | 'WEBHOOK_RETRY_SECONDS' | 'WORKER_LOCK_MS' | 'WORKER_STALLED_INTERVAL_MS'>,
 ): WorkerOptions {
   return {

@@ -9,7 +9,7 @@ import { WorkerMetrics } from '../metrics/worker-metrics';
 import { WORKER_ENV, WORKER_METRICS } from '../tokens';
 
 /** A non-2xx answer or a failed connection: BullMQ tries the job again after the schedule's delay. */
-export class DeliveryAttemptFailed extends Error {
+class DeliveryAttemptFailed extends Error {
   override readonly name = 'DeliveryAttemptFailed';
 }
 

@@ -1,7 +1,7 @@
 import type { ReportTransition } from '../reports/report-transitions';
 
 /** The webhook event each final transition of a report emits. */
-export const TRANSITION_EVENTS = {
+const TRANSITION_EVENTS = {
   complete: 'report.completed',
   fail: 'report.failed',
   cancel: 'report.cancelled',
@@ -15,7 +15,7 @@ export function transitionEvent(transition: ReportTransition): string | undefine
  * The `webhook-id` of a message: derived from (event, report, target), so a message written twice
  * is one row, its job one job, and a receiver sees one id on every attempt and every duplicate.
  */
-export function messageIdSql(event: string, reportId: string, endpointId: string): string {
+function messageIdSql(event: string, reportId: string, endpointId: string): string {
   return `'msg_' || left(encode(sha256(convert_to(${event} || ':' || ${reportId} || ':' || coalesce(${endpointId}, 'callback'), 'UTF8')), 'hex'), 32)`;
 }
 

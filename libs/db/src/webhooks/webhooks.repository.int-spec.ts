@@ -39,12 +39,10 @@ describe('WebhooksRepository and the outbox on PostgreSQL', () => {
     return id;
   };
   const messagesOf = async (reportId: string) =>
-    (await dataSource.query(`SELECT id, event, endpoint_id, status FROM webhook_messages WHERE report_id = $1 ORDER BY endpoint_id NULLS LAST`, [reportId])) as {
-      id: string;
-      event: string;
-      endpoint_id: string | null;
-      status: string;
-    }[];
+    dataSource.query<{ id: string; event: string; endpoint_id: string | null; status: string }[]>(
+      `SELECT id, event, endpoint_id, status FROM webhook_messages WHERE report_id = $1 ORDER BY endpoint_id NULLS LAST`,
+      [reportId],
+    );
 
   it("writes one message per subscribed endpoint of the report's owner, and one for its callback, with the completion itself", async () => {
     const subscribed = await endpoint('acme', ['report.completed', 'report.failed']);
@@ -87,10 +85,10 @@ describe('WebhooksRepository and the outbox on PostgreSQL', () => {
     const id = await running(null, { url: 'https://hooks.example.com/cb', secret: 'whsec_Y2I=' });
     await reports.complete(id, OUTCOME);
     const [message] = await messagesOf(id);
-    const [expected] = (await dataSource.query(
+    const [expected] = await dataSource.query<{ id: string }[]>(
       `SELECT 'msg_' || left(encode(sha256(convert_to('report.completed:' || $1 || ':callback', 'UTF8')), 'hex'), 32) AS id`,
       [id],
-    )) as { id: string }[];
+    );
     expect(message.id).toBe(expected.id);
   });
 

@@ -58,7 +58,7 @@ export interface DeliveryAttempt extends RecordedAttempt {
 }
 
 /** Attempts listed per endpoint: the latest ones (older ones stay in the table until retention). */
-export const DELIVERIES_LISTED = 100;
+const DELIVERIES_LISTED = 100;
 
 /**
  * The one owner of the webhook tables (migration 1795800000060): endpoints, the outbox of
