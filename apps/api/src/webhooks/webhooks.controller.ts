@@ -34,7 +34,7 @@ export class WebhooksController {
   @ApiBody({ schema: schemaRef('WebhookCreateRequest'), examples: EXAMPLES.webhookCreateRequest })
   @ApiJsonAnswer(201, 'Registered: the endpoint and its signing secret (never shown again)', 'WebhookCreated', EXAMPLES.webhookCreated)
   @ApiProblems(...WRITE_KEY_PROBLEMS, 'invalidWebhookBody', 'webhookTargetRefused', 'brokenJson', 'bodyTooLarge', 'unsupportedMediaType', 'dependencyUnavailable')
-  async create(@CurrentCaller() caller: Caller, @Body() body: unknown) {
+  async createWebhook(@CurrentCaller() caller: Caller, @Body() body: unknown) {
     const { endpoint, secret } = await this.webhooks.create(parseWebhookCreateBody(body), caller);
     return webhookCreatedView(endpoint, secret);
   }
@@ -44,7 +44,7 @@ export class WebhooksController {
   @ApiOperation({ summary: 'List webhook endpoints', description: `Newest first, without their secrets. ${OWNERS}` })
   @ApiJsonAnswer(200, 'The endpoints', 'WebhookList', EXAMPLES.webhookList, ['CacheControlNoStore'])
   @ApiProblems(...READ_KEY_PROBLEMS, 'dependencyUnavailable')
-  async list(@CurrentCaller() caller: Caller) {
+  async listWebhooks(@CurrentCaller() caller: Caller) {
     return webhookListView(await this.webhooks.list(caller));
   }
 
@@ -55,7 +55,7 @@ export class WebhooksController {
   @ApiParam(ID_PARAMETER)
   @ApiEmptyAnswer(204, 'Deleted')
   @ApiProblems(...WRITE_KEY_PROBLEMS, 'invalidWebhookId', 'webhookNotFound', 'dependencyUnavailable')
-  async delete(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<void> {
+  async deleteWebhook(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<void> {
     await this.webhooks.delete(parseWebhookId(id), caller);
   }
 
@@ -70,7 +70,7 @@ export class WebhooksController {
   @ApiParam(ID_PARAMETER)
   @ApiJsonAnswer(200, 'The attempts', 'WebhookDeliveries', EXAMPLES.webhookDeliveries, ['CacheControlNoStore'])
   @ApiProblems(...READ_KEY_PROBLEMS, 'invalidWebhookId', 'webhookNotFound', 'dependencyUnavailable')
-  async deliveries(@CurrentCaller() caller: Caller, @Param('id') id: string) {
+  async webhookDeliveries(@CurrentCaller() caller: Caller, @Param('id') id: string) {
     return deliveriesView(await this.webhooks.deliveries(parseWebhookId(id), caller));
   }
 }
