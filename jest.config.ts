@@ -10,7 +10,7 @@ type ProjectOptions = NonNullable<Config['projects']>[number] & object;
 
 // Type checking is `npm run typecheck`'s job; tsconfig.spec.json makes ts-jest transpile only (fast).
 // Nest 11 is CommonJS; arquero 8 (and its flechette dependency) ship ES modules only, so ts-jest
-// compiles those two packages to CommonJS as well (the node runtime itself `require`s them natively).
+// compiles those packages (and request-filtering-agent, ES modules only too) to CommonJS as well (the node runtime itself `require`s them natively).
 const shared: ProjectOptions = {
   preset: 'ts-jest/presets/js-with-ts',
   testEnvironment: 'node',
@@ -18,9 +18,9 @@ const shared: ProjectOptions = {
   transform: {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(arquero|@uwdata)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(arquero|@uwdata|request-filtering-agent)/)'],
   moduleNameMapper: {
-    '^@store-uptime/(uptime|csv|db|queue|storage|config|datagen|health)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@store-uptime/(uptime|csv|db|queue|storage|config|datagen|health|webhooks)$': '<rootDir>/libs/$1/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };

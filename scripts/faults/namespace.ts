@@ -108,15 +108,15 @@ export async function createNamespace(options: NamespaceOptions = {}): Promise<N
       ...overrides,
     }),
     cleanup: async () => {
-      await obliterateQueue(redisUrl, prefix);
+      for (const name of [QUEUES.reports, QUEUES.webhooks]) await obliterateQueue(redisUrl, prefix, name);
       await deleteBucketAndObjects(bucket);
       await database.drop().catch(() => undefined);
     },
   };
 }
 
-async function obliterateQueue(redisUrl: string, prefix: string): Promise<void> {
-  const queue = new Queue(QUEUES.reports, { connection: { ...workerConnection(redisUrl), retryStrategy: () => null }, prefix });
+async function obliterateQueue(redisUrl: string, prefix: string, name: string): Promise<void> {
+  const queue = new Queue(name, { connection: { ...workerConnection(redisUrl), retryStrategy: () => null }, prefix });
   queue.on('error', () => undefined);
   let timer: NodeJS.Timeout | undefined;
   try {

@@ -367,6 +367,9 @@ async function main(): Promise<void> {
     S3_ACCESS_KEY_ID: settings.s3.accessKeyId,
     S3_SECRET_ACCESS_KEY: settings.s3.secretAccessKey,
     S3_FORCE_PATH_STYLE: process.env.S3_FORCE_PATH_STYLE?.trim() || 'true',
+    // Everything runs on this machine, webhook receivers included (npm run smoke:webhooks starts one
+    // on 127.0.0.1): private targets are allowed here unless set; deployments keep the default, false.
+    WEBHOOK_ALLOW_PRIVATE: process.env.WEBHOOK_ALLOW_PRIVATE?.trim() || 'true',
     // The AWS SDK's notice that its 2027 releases need Node 22, once per app: the README states
     // the Node versions this project supports; three copies of the notice bury the first log lines.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? 'true',

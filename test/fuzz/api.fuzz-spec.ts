@@ -100,8 +100,15 @@ function fuzzBody(rng: SeededRandom): string {
     () => '"just a string"',
     () => '[]',
     () => '\uFEFF{}',
+    // Webhook registrations and callbacks: forms and targets that must all be refused (400), with
+    // no DNS lookup (literal addresses only), so no delivery ever leaves the machine.
+    () => JSON.stringify({ url: rng.pick(WEBHOOK_URLS), events: rng.pick([['report.completed'], ['report.started'], [], 'report.failed', ['report.failed', 'report.failed'], null]) }),
+    () => JSON.stringify({ callback_url: rng.chance(0.5) ? rng.pick(WEBHOOK_URLS) : fuzzValue(rng) }),
+    () => JSON.stringify({ url: fuzzValue(rng), events: fuzzValue(rng) }),
   ])();
 }
+
+const WEBHOOK_URLS = ['http://127.0.0.1:9/hook', 'http://[::1]/', 'http://169.254.169.254/latest', 'http://10.0.0.1/', 'ftp://192.0.2.1/', 'https://user:pw@192.0.2.1/', '/relative', '', 'http://', `http://192.0.2.1/${'a'.repeat(3_000)}`];
 
 function fuzzPath(rng: SeededRandom): string {
   const id = fuzzId(rng);
@@ -120,6 +127,10 @@ function fuzzPath(rng: SeededRandom): string {
     () => `/reports/${id}`,
     () => `/reports/${id}/download`,
     () => `/reports/${id}/${rng.string(4, 'abc')}`,
+    () => '/webhooks',
+    () => `/webhooks/${id}`,
+    () => `/webhooks/${id}/deliveries`,
+    () => `/webhooks/${rng.string(32, HEX)}/deliveries?limit=${rng.int(-5, 500)}`,
     () => `/stores/${id}/uptime`,
     () => `/stores/${id}/timeline?as_of=${encodeURIComponent(rng.pick(AS_OF))}&method=${rng.pick(['hourly', 'step', 'Hourly', ''])}`,
     () => `/stores/${id}/uptime?as_of=${rng.pick(AS_OF)}&as_of=${rng.pick(AS_OF)}`,

@@ -10,7 +10,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { appLogOptions, loadAppConfig, pgPoolSettings, s3SettingsFromEnv, validateApiEnv, type ApiEnv, type AppConfigOptions } from '@store-uptime/config';
-import { ApiKeysRepository, dataSourceOptionsFromUrl, ReportEntity, ReportsRepository } from '@store-uptime/db';
+import { ApiKeysRepository, dataSourceOptionsFromUrl, ReportEntity, ReportsRepository, WebhooksRepository } from '@store-uptime/db';
 import { ListenedQueue, producerConnection, QUEUES } from '@store-uptime/queue';
 import { ReportStorage } from '@store-uptime/storage';
 import { EXTRA_READINESS_CHECKS, HealthController } from '@store-uptime/health';
@@ -27,6 +27,9 @@ import { ReportsService } from './reports/reports.service';
 import { StoresController } from './stores/stores.controller';
 import { StoresService } from './stores/stores.service';
 import { API_ENV, API_METRICS, REPORT_STORAGE } from './tokens';
+import { WebhookTargets } from './webhooks/webhook-targets';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { WebhooksService } from './webhooks/webhooks.service';
 
 export type ApiModuleOptions = AppConfigOptions;
 
@@ -106,7 +109,7 @@ export class ApiModule {
         TerminusModule,
         ...bullBoard(env),
       ],
-      controllers: [CompatController, ReportsController, StoresController, HealthController, MetricsController],
+      controllers: [CompatController, ReportsController, StoresController, WebhooksController, HealthController, MetricsController],
       providers: [
         ReportsService,
         // Every write to the reports table goes through this one owner (libs/db).
@@ -120,6 +123,10 @@ export class ApiModule {
         // Checks the Bearer key of every route marked RequiresScope (every report route).
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         StoresService,
+        // The API registers webhooks; the worker sends them (apps/worker/src/webhooks).
+        { provide: WebhooksRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new WebhooksRepository(dataSource) },
+        WebhooksService,
+        WebhookTargets,
         ApiResources,
         { provide: API_ENV, useValue: env },
         { provide: API_METRICS, useFactory: () => new ApiMetrics() },

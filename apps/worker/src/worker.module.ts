@@ -5,7 +5,7 @@ import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { appLogOptions, loadAppConfig, pgPoolSettings, s3SettingsFromEnv, validateWorkerEnv, type AppConfigOptions } from '@store-uptime/config';
-import { dataSourceOptionsFromUrl, ReportEntity, ReportsRepository } from '@store-uptime/db';
+import { dataSourceOptionsFromUrl, ReportEntity, ReportsRepository, WebhooksRepository } from '@store-uptime/db';
 import { EXTRA_READINESS_CHECKS, HealthController, readinessCheck } from '@store-uptime/health';
 import { ListenedQueue, QUEUES } from '@store-uptime/queue';
 import { describeS3Error, ReportStorage } from '@store-uptime/storage';
@@ -17,6 +17,9 @@ import { ReportCancelWatch } from './reports/report-cancel-watch';
 import { ReportProcessor } from './reports/report.processor';
 import { queueConnection, ReportWorker } from './reports/report-worker';
 import { ReportSweeperService } from './reports/report-sweeper.service';
+import { WebhookProcessor } from './webhooks/webhook.processor';
+import { WebhookRelayService } from './webhooks/webhook-relay.service';
+import { WebhookWorker } from './webhooks/webhook-worker';
 import { COMPUTE_RUNNER, REPORT_STORAGE, WORKER_ENV, WORKER_METRICS } from './tokens';
 
 /** A window read of the full data takes ~1 s; this bounds a stuck one without cutting a slow one short. */
@@ -76,6 +79,8 @@ export class WorkerModule {
         BullModule.forRoot(queueConnection(env)),
         // The queue handle of the health check and the sweep; the Worker itself is ReportWorker.
         BullModule.registerQueue({ name: QUEUES.reports }),
+        // The outbox relay's producer handle; the consumer is WebhookWorker.
+        BullModule.registerQueue({ name: QUEUES.webhooks }),
         TerminusModule,
       ],
       // Served on the internal WORKER_PORT only (main.ts).
@@ -88,6 +93,10 @@ export class WorkerModule {
         // Every write to the reports table goes through this one owner (libs/db).
         { provide: ReportsRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new ReportsRepository(dataSource) },
         ReportSweeperService,
+        { provide: WebhooksRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new WebhooksRepository(dataSource) },
+        WebhookRelayService,
+        WebhookProcessor,
+        WebhookWorker,
         WorkerResources,
         { provide: WORKER_ENV, useValue: env },
         { provide: WORKER_METRICS, useFactory: () => new WorkerMetrics() },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_WEBHOOK_RETRY_SECONDS, parseRetrySchedule } from '@store-uptime/webhooks';
 
 /**
  * One validated schema per app, so a bad setting fails the boot with a message naming it instead of
@@ -74,6 +75,12 @@ const shared = {
    * Fractions allowed (0.001 ≈ 86 s), so a test or a smoke run can see it happen.
    */
   REPORT_RETENTION_DAYS: z.coerce.number().positive().max(36_500).default(30),
+  /**
+   * Webhook URLs that resolve to private, loopback or link-local addresses are refused (at
+   * registration with a 400, and on every delivery after DNS resolution) unless this is true:
+   * for tests and receivers on the same machine only.
+   */
+  WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
 };
 
 const S3_KEYS_TOGETHER = {
@@ -155,6 +162,27 @@ export const workerEnvSchema = z
      * without it) or `inline` (the main thread: for running from the TypeScript sources).
      */
     COMPUTE_MODE: z.enum(['thread', 'inline']).default('thread'),
+
+    /** Webhook deliveries sent at once per worker process (I/O only: each waits on a receiver). */
+    WEBHOOK_CONCURRENCY: integer(1, 500).default(20),
+    /** Milliseconds one delivery attempt may take, connect to response, before it counts as failed. */
+    WEBHOOK_TIMEOUT_MS: integer(100, 60_000).default(10_000),
+    /**
+     * Seconds to wait after each failed attempt (comma-separated; one more attempt than entries),
+     * jittered ±20 %; after the last, the delivery is marked failed. Default ≈ 24 h in 9 attempts
+     * (libs/webhooks/src/retry-schedule.ts); tests use fractions of a second.
+     */
+    WEBHOOK_RETRY_SECONDS: z
+      .string()
+      .default(DEFAULT_WEBHOOK_RETRY_SECONDS.join(','))
+      .transform((text, context) => {
+        const schedule = parseRetrySchedule(text);
+        if (schedule === null) {
+          context.addIssue({ code: 'custom', message: 'must be 1–30 comma-separated positive numbers of seconds (at most 604800 each)' });
+          return z.NEVER;
+        }
+        return schedule;
+      }),
   })
   .refine(s3KeysTogether, S3_KEYS_TOGETHER);
 

@@ -97,7 +97,18 @@ describe('validateWorkerEnv', () => {
       REPORT_SWEEP_SECONDS: 60,
       WORKER_LOCK_MS: 20_000,
       WORKER_STALLED_INTERVAL_MS: 10_000,
+      WEBHOOK_ALLOW_PRIVATE: false,
+      WEBHOOK_CONCURRENCY: 20,
+      WEBHOOK_TIMEOUT_MS: 10_000,
+      WEBHOOK_RETRY_SECONDS: [5, 60, 300, 1_800, 7_200, 18_000, 28_800, 28_800],
     });
+  });
+
+  it('reads a webhook retry schedule in seconds, fractions allowed, and names a bad one', () => {
+    expect(validateWorkerEnv({ ...minimal, WEBHOOK_RETRY_SECONDS: '0.2, 0.5' }).WEBHOOK_RETRY_SECONDS).toEqual([0.2, 0.5]);
+    for (const bad of ['5,,60', '5,-1', 'soon']) {
+      expect(problemsOf(() => validateWorkerEnv({ ...minimal, WEBHOOK_RETRY_SECONDS: bad })).join('\n')).toMatch(/WEBHOOK_RETRY_SECONDS.*comma-separated/);
+    }
   });
 
   it('rejects a zero concurrency', () => {

@@ -4,7 +4,8 @@ import { databaseUrlFromEnv, dataSourceOptionsFromUrl } from './data-source-opti
 import { migrateDown, migrateUp } from './migrate';
 import { createTempDatabase, type TempDatabase } from '../../../test/support/temp-database';
 
-const TABLES = ['api_keys', 'business_hours', 'polled_stores', 'report_idempotency_keys', 'reports', 'store_status', 'store_timezones'];
+const TABLES = ['api_keys', 'business_hours', 'polled_stores', 'report_callbacks', 'report_idempotency_keys', 'reports', 'store_status', 'store_timezones', 'webhook_attempts', 'webhook_endpoints', 'webhook_messages'];
+const WEBHOOK_TABLES = ['report_callbacks', 'webhook_attempts', 'webhook_endpoints', 'webhook_messages'];
 
 async function userTables(dataSource: DataSource): Promise<string[]> {
   const rows: { table_name: string }[] = await dataSource.query(
@@ -37,6 +38,7 @@ describe('migrations', () => {
       'PartitionStoreStatus1795800000020',
       'IndexStoreHoursAndZones1795800000030',
       'ApiKeys1795800000040',
+      'Webhooks1795800000060',
     ]);
     expect(await userTables(dataSource)).toEqual(TABLES);
     // What `synchronize` would do now: nothing, so the entities and the migrations agree.
@@ -60,6 +62,9 @@ describe('migrations', () => {
     ['an API key hash that is not a SHA-256', `INSERT INTO api_keys (key_id, hash, name, owner, scopes) VALUES ('0123abcd', 'short', 'n', 'o', '{admin}')`, 'api_keys_hash_sha256'],
     ['an unknown API key scope', `INSERT INTO api_keys (key_id, hash, name, owner, scopes) VALUES ('0123abcd', decode(repeat('00', 32), 'hex'), 'n', 'o', '{root}')`, 'api_keys_scopes_known'],
     ['an API key without scopes', `INSERT INTO api_keys (key_id, hash, name, owner, scopes) VALUES ('0123abcd', decode(repeat('00', 32), 'hex'), 'n', 'o', '{}')`, 'api_keys_scopes_known'],
+    ['an unknown webhook event', `INSERT INTO webhook_endpoints (id, url, events, secret) VALUES ('${'a'.repeat(32)}', 'https://example.com', '{report.started}', 's')`, 'webhook_endpoints_events_known'],
+    ['a webhook endpoint without events', `INSERT INTO webhook_endpoints (id, url, events, secret) VALUES ('${'a'.repeat(32)}', 'https://example.com', '{}', 's')`, 'webhook_endpoints_events_known'],
+    ['a message of an unknown report', `INSERT INTO webhook_messages (id, report_id, event) VALUES ('msg_1', '${'9'.repeat(32)}', 'report.failed')`, 'webhook_messages_report_fkey'],
     ['an unknown method', `INSERT INTO reports (id, method) VALUES ('${'b'.repeat(32)}', 'daily')`, 'reports_method_known'],
     ['warnings that are not a list', `INSERT INTO reports (id, warnings) VALUES ('${'c'.repeat(32)}', '{"code":"no_polls"}')`, 'reports_warnings_list'],
   ])('rejects %s', async (_label, sql, constraint) => {
@@ -77,8 +82,10 @@ describe('migrations', () => {
   it('reverts one step at a time, then everything, and applies again', async () => {
     const cancelled = 'd'.repeat(32);
     await dataSource.query(`INSERT INTO reports (id, status, owner) VALUES ($1, 'cancelled', 'acme')`, [cancelled]);
+    expect(await migrateDown(dataSource)).toEqual(['Webhooks1795800000060']);
+    expect(await userTables(dataSource)).toEqual(TABLES.filter((table) => !WEBHOOK_TABLES.includes(table)));
     expect(await migrateDown(dataSource)).toEqual(['ApiKeys1795800000040']);
-    expect(await userTables(dataSource)).toEqual(TABLES.filter((table) => table !== 'api_keys'));
+    expect(await userTables(dataSource)).toEqual(TABLES.filter((table) => table !== 'api_keys' && !WEBHOOK_TABLES.includes(table)));
     const [{ owners }] = await dataSource.query(`SELECT count(*)::int AS owners FROM information_schema.columns WHERE table_name = 'reports' AND column_name = 'owner'`);
     expect(owners).toBe(0);
     const storeIndexes = `SELECT count(*)::int AS count FROM pg_indexes WHERE indexname IN ('business_hours_store_id_idx', 'store_timezones_store_id_idx')`;
@@ -98,7 +105,7 @@ describe('migrations', () => {
     expect(await migrateDown(dataSource, 'all')).toEqual(['CreateInputTables1795800000000']);
     expect(await userTables(dataSource)).toEqual([]);
     expect(await migrateDown(dataSource, 'all')).toEqual([]);
-    expect(await migrateUp(dataSource)).toHaveLength(7);
+    expect(await migrateUp(dataSource)).toHaveLength(8);
     expect(await userTables(dataSource)).toEqual(TABLES);
   });
 });

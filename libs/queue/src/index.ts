@@ -5,3 +5,4 @@ export * from './report-job';
 export * from './report-job-snapshot';
 export * from './listened-queue';
 export * from './connection-errors';
+export * from './webhook-job';

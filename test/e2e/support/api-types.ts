@@ -17,7 +17,7 @@ export interface paths {
         put?: never;
         /**
          * Trigger a report with default parameters (original route)
-         * @description Queues a report over the latest poll with the hourly method and answers its id at once; poll GET /get_report with it. Takes no body. With an Idempotency-Key, the same key and parameters within 24 h return the same report (Idempotent-Replayed: true) instead of another one.
+         * @description Queues a report over the latest poll with the hourly method and answers its id at once; poll GET /get_report with it. Takes no body, so no callback_url: its owner's webhooks (POST /webhooks) are told when it finishes. With an Idempotency-Key, the same key and parameters within 24 h return the same report (Idempotent-Replayed: true) instead of another one.
          */
         post: operations["triggerPost"];
         delete?: never;
@@ -85,7 +85,7 @@ export interface paths {
         put?: never;
         /**
          * Trigger a report
-         * @description Queues a report with the given parameters and answers at once; poll the status link (Location). With an Idempotency-Key, a retried request returns the first one's report. Complete reports older than REPORT_RETENTION_DAYS (default 30) are expired: their CSV is deleted and downloads answer 410.
+         * @description Queues a report with the given parameters and answers at once; poll the status link (Location), or give a callback_url to be told (a signed webhook; the answer's callback_secret verifies it). With an Idempotency-Key, a retried request returns the first one's report. Complete reports older than REPORT_RETENTION_DAYS (default 30) are expired: their CSV is deleted and downloads answer 410.
          */
         post: operations["trigger"];
         delete?: never;
@@ -194,6 +194,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints
+         * @description Newest first, without their secrets. A key sees its owner's webhooks only (another owner's is 404); admin sees every owner's.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Register a webhook endpoint
+         * @description The owner's reports that reach one of `events` are POSTed to `url` as Standard Webhooks deliveries (headers webhook-id, webhook-timestamp, webhook-signature: HMAC-SHA256 with `secret`, shown in this answer only). Body: {type, timestamp, data}, data = the report as GET /reports/{id} shows it. At least once: a 2xx ends a delivery, anything else (or no answer in 10 s) is retried with backoff for about 24 h; redirects are not followed. Private, loopback and link-local addresses are refused (400) unless WEBHOOK_ALLOW_PRIVATE=true.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description Deletes it with its deliveries; a delivery in flight finds nothing to send. A key sees its owner's webhooks only (another owner's is 404); admin sees every owner's.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Delivery attempts of a webhook endpoint
+         * @description The latest 100 attempts, newest first: when, the status code (null when there was no answer), how long, the first 200 characters of the answer, the error, and what became of the delivery (pending: retries left; delivered; failed: every attempt used). Kept for REPORT_RETENTION_DAYS. A key sees its owner's webhooks only (another owner's is 404); admin sees every owner's.
+         */
+        get: operations["webhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -294,12 +358,16 @@ export interface components {
              * @enum {string}
              */
             method?: "hourly" | "step";
+            /** @description Where to POST a signed webhook (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature) when this report is completed, failed or cancelled; the body is {type, timestamp, data} with data = the report as GET /reports/{id} shows it. Signed with callback_secret, returned in this answer only (and in an Idempotency-Key replay of it). Private, loopback and link-local addresses are refused (400) unless WEBHOOK_ALLOW_PRIVATE=true. */
+            callback_url?: string;
         };
         TriggerAccepted: {
             id: components["schemas"]["ReportId"];
             /** @constant */
             status: "queued";
             links: components["schemas"]["ReportLinks"];
+            /** @description With a callback_url only: the secret its deliveries are signed with (whsec_…); shown in this answer (and its Idempotency-Key replays) only */
+            callback_secret?: string;
         };
         ReportDetails: {
             id: components["schemas"]["ReportId"];
@@ -338,6 +406,78 @@ export interface components {
             items: components["schemas"]["ReportDetails"][];
             /** @description The next page (same filters, opaque cursor); null on the last page */
             next: string | null;
+        };
+        /** @description A webhook endpoint id: 32 lowercase hexadecimal characters. */
+        WebhookId: string;
+        WebhookCreateRequest: {
+            /** @description Where to POST the signed deliveries: an absolute http(s) URL, no credentials. Private, loopback and link-local addresses are refused (400) unless WEBHOOK_ALLOW_PRIVATE=true. */
+            url: string;
+            /** @description The events to deliver: a report of this owner completed, failed or cancelled. */
+            events: ("report.completed" | "report.failed" | "report.cancelled")[];
+        };
+        Webhook: {
+            id: components["schemas"]["WebhookId"];
+            url: string;
+            events: ("report.completed" | "report.failed" | "report.cancelled")[];
+            /** @description The owner of the key that registered it (null with API_AUTH=off); it hears about this owner's reports */
+            owner: string | null;
+            /** @description ISO-8601 instant (UTC) */
+            created_at: string;
+            links: {
+                self: string;
+                /** @description GET /webhooks/{id}/deliveries */
+                deliveries: string;
+            };
+        };
+        WebhookCreated: {
+            id: components["schemas"]["WebhookId"];
+            url: string;
+            events: ("report.completed" | "report.failed" | "report.cancelled")[];
+            /** @description The owner of the key that registered it (null with API_AUTH=off); it hears about this owner's reports */
+            owner: string | null;
+            /** @description ISO-8601 instant (UTC) */
+            created_at: string;
+            links: {
+                self: string;
+                /** @description GET /webhooks/{id}/deliveries */
+                deliveries: string;
+            };
+            /** @description The Standard Webhooks signing secret: whsec_ and the base64 key. Shown once; keep it to verify webhook-signature. */
+            secret: string;
+        };
+        WebhookList: {
+            /** @description Newest first */
+            items: components["schemas"]["Webhook"][];
+        };
+        WebhookDeliveries: {
+            /** @description The latest 100 attempts, newest first */
+            items: {
+                /** @description The webhook-id header of the delivery: the same on every attempt of it */
+                webhook_id: string;
+                /** @enum {string} */
+                event: "report.completed" | "report.failed" | "report.cancelled";
+                report_id: components["schemas"]["ReportId"];
+                attempt: number;
+                /** @description ISO-8601 instant (UTC) */
+                attempted_at: string;
+                /** @description The receiver's status code; null when it did not answer */
+                status_code: number | null;
+                duration_ms: number;
+                /** @description The first 200 characters of the answer, whitespace folded */
+                response_excerpt: string | null;
+                /** @description Why there was no answer (refused, timed out, address not allowed) */
+                error: string | null;
+                /**
+                 * @description delivered: a 2xx; retrying: tried again later; failed: the last attempt failed
+                 * @enum {string}
+                 */
+                outcome: "delivered" | "retrying" | "failed";
+                /**
+                 * @description What became of the delivery as a whole
+                 * @enum {string}
+                 */
+                delivery_status: "pending" | "delivered" | "failed";
+            }[];
         };
         CompatTriggerAnswer: {
             report_id: components["schemas"]["ReportId"];
@@ -594,7 +734,7 @@ export interface operations {
                     "application/json": components["schemas"]["CompatTriggerAnswer"];
                 };
             };
-            /** @description Malformed request: an unknown query parameter, an invalid field or id (each listed in `errors`) */
+            /** @description Malformed request: an unknown query parameter, an invalid field or id, or a webhook URL that resolves to a private address (each listed in `errors`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -689,7 +829,7 @@ export interface operations {
                     "application/json": components["schemas"]["CompatTriggerAnswer"];
                 };
             };
-            /** @description Malformed request: an unknown query parameter, an invalid field or id (each listed in `errors`) */
+            /** @description Malformed request: an unknown query parameter, an invalid field or id, or a webhook URL that resolves to a private address (each listed in `errors`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -798,7 +938,7 @@ export interface operations {
                     "application/json": components["schemas"]["CompatReportState"];
                 };
             };
-            /** @description Malformed request: an unknown query parameter, an invalid field or id (each listed in `errors`) */
+            /** @description Malformed request: an unknown query parameter, an invalid field or id, or a webhook URL that resolves to a private address (each listed in `errors`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -827,7 +967,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown report (or store) */
+            /** @description Unknown report, store or webhook (another owner's is unknown too) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -892,7 +1032,7 @@ export interface operations {
                     "application/json": components["schemas"]["CompatReportState"];
                 };
             };
-            /** @description Malformed request: an unknown query parameter, an invalid field or id (each listed in `errors`) */
+            /** @description Malformed request: an unknown query parameter, an invalid field or id, or a webhook URL that resolves to a private address (each listed in `errors`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -921,7 +1061,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown report (or store) */
+            /** @description Unknown report, store or webhook (another owner's is unknown too) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -999,7 +1139,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Malformed request: an unknown query parameter, an invalid field or id (each listed in `errors`) */
+            /** @description Malformed request: an unknown query parameter, an invalid field or id, or a webhook URL that resolves to a private address (each listed in `errors`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1045,7 +1185,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReportList"];
                 };
             };
-            /** @description Malformed request: an unknown query parameter, an invalid field or id (each listed in `errors`) */
+            /** @description Malformed request: an unknown query parameter, an invalid field or id, or a webhook URL that resolves to a private address (each listed in `errors`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1138,7 +1278,7 @@ export interface operations {
                     "application/json": components["schemas"]["TriggerAccepted"];
                 };
             };
-            /** @description Malformed request: an unknown query parameter, an invalid field or id (each listed in `errors`) */
+            /** @description Malformed request: an unknown query parameter, an invalid field or id, or a webhook URL that resolves to a private address (each listed in `errors`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1247,7 +1387,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReportDetails"];
                 };
             };
-            /** @description Malformed request: an unknown query parameter, an invalid field or id (each listed in `errors`) */
+            /** @description Malformed request: an unknown query parameter, an invalid field or id, or a webhook URL that resolves to a private address (each listed in `errors`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1276,7 +1416,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown report (or store) */
+            /** @description Unknown report, store or webhook (another owner's is unknown too) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1326,7 +1466,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReportDetails"];
                 };
             };
-            /** @description Malformed request: an unknown query parameter, an invalid field or id (each listed in `errors`) */
+            /** @description Malformed request: an unknown query parameter, an invalid field or id, or a webhook URL that resolves to a private address (each listed in `errors`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1355,7 +1495,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown report (or store) */
+            /** @description Unknown report, store or webhook (another owner's is unknown too) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1433,7 +1573,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Malformed request: an unknown query parameter, an invalid field or id (each listed in `errors`) */
+            /** @description Malformed request: an unknown query parameter, an invalid field or id, or a webhook URL that resolves to a private address (each listed in `errors`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1462,7 +1602,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown report (or store) */
+            /** @description Unknown report, store or webhook (another owner's is unknown too) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1538,7 +1678,7 @@ export interface operations {
                     "application/json": components["schemas"]["StoreUptime"];
                 };
             };
-            /** @description Malformed request: an unknown query parameter, an invalid field or id (each listed in `errors`) */
+            /** @description Malformed request: an unknown query parameter, an invalid field or id, or a webhook URL that resolves to a private address (each listed in `errors`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1567,7 +1707,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown report (or store) */
+            /** @description Unknown report, store or webhook (another owner's is unknown too) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1624,7 +1764,7 @@ export interface operations {
                     "application/json": components["schemas"]["StoreTimeline"];
                 };
             };
-            /** @description Malformed request: an unknown query parameter, an invalid field or id (each listed in `errors`) */
+            /** @description Malformed request: an unknown query parameter, an invalid field or id, or a webhook URL that resolves to a private address (each listed in `errors`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1653,7 +1793,323 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown report (or store) */
+            /** @description Unknown report, store or webhook (another owner's is unknown too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; its text is never sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or PostgreSQL not answering within its deadline */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoints */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            /** @description Malformed request: an unknown query parameter, an invalid field or id, or a webhook URL that resolves to a private address (each listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown, malformed or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (admin has every scope) */
+            403: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; its text is never sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or PostgreSQL not answering within its deadline */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description Registered: the endpoint and its signing secret (never shown again) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreated"];
+                };
+            };
+            /** @description Malformed request: an unknown query parameter, an invalid field or id, or a webhook URL that resolves to a private address (each listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown, malformed or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (admin has every scope) */
+            403: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 16 kB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; its text is never sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or PostgreSQL not answering within its deadline */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: an unknown query parameter, an invalid field or id, or a webhook URL that resolves to a private address (each listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown, malformed or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (admin has every scope) */
+            403: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown report, store or webhook (another owner's is unknown too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; its text is never sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or PostgreSQL not answering within its deadline */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    webhookDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attempts */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveries"];
+                };
+            };
+            /** @description Malformed request: an unknown query parameter, an invalid field or id, or a webhook URL that resolves to a private address (each listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown, malformed or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (admin has every scope) */
+            403: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown report, store or webhook (another owner's is unknown too) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1790,7 +2246,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Malformed request: an unknown query parameter, an invalid field or id (each listed in `errors`) */
+            /** @description Malformed request: an unknown query parameter, an invalid field or id, or a webhook URL that resolves to a private address (each listed in `errors`) */
             400: {
                 headers: {
                     [name: string]: unknown;

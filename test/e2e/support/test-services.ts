@@ -79,9 +79,11 @@ export async function createTestNamespace(): Promise<TestNamespace> {
     env,
     cleanup: async () => {
       for (const name of prefixes) {
-        const queue = new Queue(QUEUES.reports, { connection: workerConnection(SERVICES.redis), prefix: name });
-        await queue.obliterate({ force: true }).catch(() => undefined);
-        await queue.close();
+        for (const queueName of [QUEUES.reports, QUEUES.webhooks]) {
+          const queue = new Queue(queueName, { connection: workerConnection(SERVICES.redis), prefix: name });
+          await queue.obliterate({ force: true }).catch(() => undefined);
+          await queue.close();
+        }
       }
       await deleteBucketAndObjects(bucket);
       await database.drop();

@@ -8,12 +8,67 @@ const links = { self: `/reports/${EXAMPLE_ID}`, download: `/reports/${EXAMPLE_ID
 const presigned =
   `https://s3.example.com/store-uptime-reports/reports/${EXAMPLE_ID}.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=86400&X-Amz-Signature=0f1e2d`;
 
+export const EXAMPLE_WEBHOOK_ID = '7c1e9a40b2d34f5e8a6b0c1d2e3f4a5b';
+const EXAMPLE_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const webhook = {
+  id: EXAMPLE_WEBHOOK_ID,
+  url: 'https://hooks.example.com/store-uptime',
+  events: ['report.completed', 'report.failed'],
+  owner: 'acme',
+  created_at: '2026-12-02T09:00:00.000Z',
+  links: { self: `/webhooks/${EXAMPLE_WEBHOOK_ID}`, deliveries: `/webhooks/${EXAMPLE_WEBHOOK_ID}/deliveries` },
+};
+
 export const EXAMPLES = {
   triggerRequest: {
     defaults: { summary: 'Every default: now = the latest poll, hourly method', value: {} },
     asOfStep: { summary: 'A fixed "now" and the step method', value: { as_of: '2023-01-24T12:00:00Z', method: 'step' } },
+    callback: { summary: 'Told by a signed webhook when it finishes', value: { callback_url: 'https://hooks.example.com/report-done' } },
   },
-  triggerAccepted: { queued: { summary: 'Queued', value: { id: EXAMPLE_ID, status: 'queued', links } } },
+  triggerAccepted: {
+    queued: { summary: 'Queued', value: { id: EXAMPLE_ID, status: 'queued', links } },
+    withCallback: { summary: 'Queued, with the secret that signs its callback', value: { id: EXAMPLE_ID, status: 'queued', links, callback_secret: EXAMPLE_SECRET } },
+  },
+  webhookCreateRequest: {
+    completedAndFailed: { summary: 'Completed and failed reports', value: { url: 'https://hooks.example.com/store-uptime', events: ['report.completed', 'report.failed'] } },
+  },
+  webhookCreated: { created: { summary: 'Registered; keep the secret', value: { ...webhook, secret: EXAMPLE_SECRET } } },
+  webhookList: { endpoints: { summary: 'One endpoint', value: { items: [webhook] } } },
+  webhookDeliveries: {
+    retriedThenDelivered: {
+      summary: 'Refused once, delivered on the second attempt',
+      value: {
+        items: [
+          {
+            webhook_id: 'msg_5d2c0f8e3b1a4c6d9e7f0a1b2c3d4e5f',
+            event: 'report.completed',
+            report_id: EXAMPLE_ID,
+            attempt: 2,
+            attempted_at: '2026-12-02T09:10:07.412Z',
+            status_code: 200,
+            duration_ms: 38,
+            response_excerpt: 'ok',
+            error: null,
+            outcome: 'delivered',
+            delivery_status: 'delivered',
+          },
+          {
+            webhook_id: 'msg_5d2c0f8e3b1a4c6d9e7f0a1b2c3d4e5f',
+            event: 'report.completed',
+            report_id: EXAMPLE_ID,
+            attempt: 1,
+            attempted_at: '2026-12-02T09:10:02.101Z',
+            status_code: 503,
+            duration_ms: 12,
+            response_excerpt: '<html><head><title>503 Service Unavailable</title>',
+            error: null,
+            outcome: 'retrying',
+            delivery_status: 'delivered',
+          },
+        ],
+      },
+    },
+  },
   reportDetails: {
     running: {
       summary: 'Being computed',
@@ -136,6 +191,46 @@ export const PROBLEM_EXAMPLES = {
   reportNotFound: {
     summary: 'No such report',
     value: { type: ProblemType.reportNotFound, title: 'Report not found', status: 404, detail: `There is no report ${EXAMPLE_ID}.`, instance: `/reports/${EXAMPLE_ID}` },
+  },
+  webhookNotFound: {
+    summary: "No such webhook (or another owner's)",
+    value: { type: ProblemType.webhookNotFound, title: 'Webhook not found', status: 404, detail: `There is no webhook ${EXAMPLE_WEBHOOK_ID}.`, instance: `/webhooks/${EXAMPLE_WEBHOOK_ID}` },
+  },
+  invalidWebhookId: {
+    summary: 'A malformed webhook id',
+    value: {
+      type: ProblemType.invalidRequest,
+      title: 'Invalid request',
+      status: 400,
+      detail: 'A webhook id is 32 lowercase hexadecimal characters.',
+      instance: '/webhooks/nope',
+      errors: [{ path: 'id', message: 'not a webhook id' }],
+    },
+  },
+  invalidWebhookBody: {
+    summary: 'Invalid fields, each listed',
+    value: {
+      type: ProblemType.invalidRequest,
+      title: 'Invalid request',
+      status: 400,
+      detail: 'url: must be an http or https URL; events.0: Invalid option: expected one of "report.completed"|"report.failed"|"report.cancelled"',
+      instance: '/webhooks',
+      errors: [
+        { path: 'url', message: 'must be an http or https URL' },
+        { path: 'events.0', message: 'Invalid option: expected one of "report.completed"|"report.failed"|"report.cancelled"' },
+      ],
+    },
+  },
+  webhookTargetRefused: {
+    summary: 'A URL whose host resolves to a private, loopback or link-local address',
+    value: {
+      type: ProblemType.invalidRequest,
+      title: 'Invalid request',
+      status: 400,
+      detail: 'url: the host 127.0.0.1 resolves to 127.0.0.1, a private, loopback or link-local address',
+      instance: '/webhooks',
+      errors: [{ path: 'url', message: 'the host 127.0.0.1 resolves to 127.0.0.1, a private, loopback or link-local address' }],
+    },
   },
   reportNotComplete: {
     summary: 'Still being computed (Retry-After: 1)',

@@ -47,15 +47,20 @@ export function ApiTextAnswer(status: number, description: string, mediaType: st
   return ApiResponse({ status, description, headers: headers(headerNames), content: { [mediaType]: { schema: { type: 'string' }, example } } });
 }
 
+/** An answer without a body (204). */
+export function ApiEmptyAnswer(status: number, description: string) {
+  return ApiResponse({ status, description });
+}
+
 export function ApiRedirectAnswer(status: number, description: string) {
   return ApiResponse({ status, description, headers: headers(['Location', 'CacheControlNoStore']) });
 }
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
-  400: 'Malformed request: an unknown query parameter, an invalid field or id (each listed in `errors`)',
+  400: 'Malformed request: an unknown query parameter, an invalid field or id, or a webhook URL that resolves to a private address (each listed in `errors`)',
   401: 'No API key, or one that is unknown, malformed or revoked (WWW-Authenticate says which)',
   403: 'The API key lacks the scope this operation needs (admin has every scope)',
-  404: 'Unknown report (or store)',
+  404: 'Unknown report, store or webhook (another owner\'s is unknown too)',
   409: 'A conflict with the report\'s state: not complete yet (Retry-After), failed or cancelled; already finished; or an Idempotency-Key used with other parameters',
   410: 'Expired: older than REPORT_RETENTION_DAYS (default 30), its CSV deleted',
   413: 'Body over 16 kB',

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { ReportStatus } from '@store-uptime/db';
 import { REPORT_ID_FORM } from '@store-uptime/queue';
 import { REPORT_WARNING_CODES, UPTIME_METHODS } from '@store-uptime/uptime';
+import { WEBHOOK_EVENTS } from '@store-uptime/webhooks';
 import { getReportBodyDocSchema, listQuerySchema, reportIdSchema, triggerBodySchema } from '../reports/report-params';
+import { webhookCreateSchema, webhookIdSchema } from '../webhooks/webhook-params';
 import { STORE_SCHEMAS } from '../stores/store-views';
 
 /**
@@ -46,15 +48,58 @@ const reportDetails = z.object({
   links,
 });
 
+const webhookId = webhookIdSchema.describe('A webhook endpoint id: 32 lowercase hexadecimal characters.');
+const webhook = z.object({
+  id: webhookId,
+  url: z.string(),
+  events: z.array(z.enum(WEBHOOK_EVENTS)),
+  owner: z.string().nullable().describe('The owner of the key that registered it (null with API_AUTH=off); it hears about this owner\'s reports'),
+  created_at: isoInstant,
+  links: z.object({ self: z.string(), deliveries: z.string().describe('GET /webhooks/{id}/deliveries') }),
+});
+const signingSecret = z
+  .string()
+  .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/)
+  .describe('The Standard Webhooks signing secret: whsec_ and the base64 key. Shown once; keep it to verify webhook-signature.');
+
 const schemas = {
   ReportId: reportId,
   ReportLinks: links,
   TriggerRequest: triggerBodySchema,
-  TriggerAccepted: z.object({ id: reportId, status: z.literal(ReportStatus.queued), links }),
+  TriggerAccepted: z.object({
+    id: reportId,
+    status: z.literal(ReportStatus.queued),
+    links,
+    callback_secret: signingSecret.optional().describe('With a callback_url only: the secret its deliveries are signed with (whsec_…); shown in this answer (and its Idempotency-Key replays) only'),
+  }),
   ReportDetails: reportDetails,
   ReportList: z.object({
     items: z.array(reportDetails).describe('Newest first'),
     next: z.string().nullable().describe('The next page (same filters, opaque cursor); null on the last page'),
+  }),
+  WebhookId: webhookId,
+  WebhookCreateRequest: webhookCreateSchema,
+  Webhook: webhook,
+  WebhookCreated: webhook.extend({ secret: signingSecret }),
+  WebhookList: z.object({ items: z.array(webhook).describe('Newest first') }),
+  WebhookDeliveries: z.object({
+    items: z
+      .array(
+        z.object({
+          webhook_id: z.string().describe('The webhook-id header of the delivery: the same on every attempt of it'),
+          event: z.enum(WEBHOOK_EVENTS),
+          report_id: reportId,
+          attempt: z.number().int().min(1),
+          attempted_at: isoInstant,
+          status_code: z.number().int().nullable().describe('The receiver\'s status code; null when it did not answer'),
+          duration_ms: z.number().int().min(0),
+          response_excerpt: z.string().nullable().describe('The first 200 characters of the answer, whitespace folded'),
+          error: z.string().nullable().describe('Why there was no answer (refused, timed out, address not allowed)'),
+          outcome: z.enum(['delivered', 'retrying', 'failed']).describe('delivered: a 2xx; retrying: tried again later; failed: the last attempt failed'),
+          delivery_status: z.enum(['pending', 'delivered', 'failed']).describe('What became of the delivery as a whole'),
+        }),
+      )
+      .describe('The latest 100 attempts, newest first'),
   }),
   CompatTriggerAnswer: z.object({ report_id: reportId }),
   CompatStatusRequest: getReportBodyDocSchema.extend({ report_id: reportId }),
@@ -110,6 +155,7 @@ export function componentSchemas(): Record<string, Record<string, unknown>> {
   const { schemas: generated } = z.toJSONSchema(registry, { uri: (id) => `#/components/schemas/${id}`, io: 'output', unrepresentable: 'any' });
   const { schemas: inputs } = z.toJSONSchema(registry, { uri: (id) => `#/components/schemas/${id}`, io: 'input', unrepresentable: 'any' });
   generated.TriggerRequest = inputs.TriggerRequest;
+  generated.WebhookCreateRequest = inputs.WebhookCreateRequest;
   generated.CompatStatusRequest = inputs.CompatStatusRequest;
   // $schema and $id are implied by the document (jsonSchemaDialect; the component's own location).
   return Object.fromEntries(

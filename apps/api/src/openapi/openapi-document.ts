@@ -33,6 +33,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addServer('/', 'The server this document is served by')
     .addTag('reports', 'Trigger a report, poll its status, download its CSV')
     .addTag('stores', 'One store on demand: its numbers, and the evidence behind them')
+    .addTag('webhooks', "Signed notifications (Standard Webhooks) when an owner's reports finish")
     .addTag('compatibility', "The original service's routes, with their original bodies")
     .addTag('health', 'Kubernetes probes')
     .addTag('operations', 'Metrics and the queue UI, for operators')

@@ -33,6 +33,7 @@ export const ProblemType = {
   dependencyUnavailable: `${PROBLEM_TYPE_PREFIX}dependency-unavailable`,
   unauthenticated: `${PROBLEM_TYPE_PREFIX}unauthenticated`,
   forbidden: `${PROBLEM_TYPE_PREFIX}insufficient-scope`,
+  webhookNotFound: `${PROBLEM_TYPE_PREFIX}webhook-not-found`,
 } as const;
 
 /** An error whose problem document is decided where it is thrown (the filter renders it as is). */

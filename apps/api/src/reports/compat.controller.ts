@@ -32,13 +32,15 @@ export class CompatController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Trigger a report with default parameters (original route)',
-    description: `Queues a report over the latest poll with the hourly method and answers its id at once; poll GET /get_report with it. Takes no body. ${IDEMPOTENT}`,
+    description:
+      'Queues a report over the latest poll with the hourly method and answers its id at once; poll GET /get_report with it. Takes no body, so no callback_url: ' +
+      `its owner's webhooks (POST /webhooks) are told when it finishes. ${IDEMPOTENT}`,
   })
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiJsonAnswer(200, 'Queued (or replayed for an Idempotency-Key): the report id', 'CompatTriggerAnswer', EXAMPLES.compatTrigger, [...TRIGGER_HEADERS])
   @ApiProblems(...WRITE_KEY_PROBLEMS, 'invalidIdempotencyKey', 'idempotencyKeyReused', 'unsupportedMediaType', 'bodyTooLarge', 'tooManyTriggers', 'dependencyUnavailable')
   async triggerPost(@CurrentCaller() caller: Caller, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) response: Response) {
-    const { id, replayed } = await this.reports.trigger({ asOf: null, method: DEFAULT_UPTIME_METHOD }, caller, parseIdempotencyKey(key));
+    const { id, replayed } = await this.reports.trigger({ asOf: null, method: DEFAULT_UPTIME_METHOD, callbackUrl: null }, caller, parseIdempotencyKey(key));
     if (replayed) response.setHeader('Idempotent-Replayed', 'true');
     return { report_id: id };
   }

@@ -16,15 +16,20 @@ function status(run: () => unknown): number {
 
 describe('parseTriggerBody', () => {
   it.each([undefined, null, {}])('defaults everything for an empty body (%p)', (body) => {
-    expect(parseTriggerBody(body)).toEqual({ asOf: null, method: 'hourly' });
+    expect(parseTriggerBody(body)).toEqual({ asOf: null, method: 'hourly', callbackUrl: null });
   });
 
   it('accepts an instant with Z or an offset and either method', () => {
     expect(parseTriggerBody({ as_of: '2023-01-24T12:00:00Z', method: 'step' })).toEqual({
       asOf: new Date('2023-01-24T12:00:00Z'),
       method: 'step',
+      callbackUrl: null,
     });
     expect(parseTriggerBody({ as_of: '2023-01-24T17:30:00.5+05:30' }).asOf).toEqual(new Date('2023-01-24T12:00:00.500Z'));
+  });
+
+  it('takes a callback_url (where it points is the service\'s check, after DNS)', () => {
+    expect(parseTriggerBody({ callback_url: 'https://hooks.example.com/done' }).callbackUrl).toBe('https://hooks.example.com/done');
   });
 
   it.each([
@@ -36,6 +41,10 @@ describe('parseTriggerBody', () => {
     [{ asOf: '2023-01-24T12:00:00Z' }],
     [[1, 2]],
     ['text'],
+    [{ callback_url: 'ftp://hooks.example.com/' }],
+    [{ callback_url: 'https://user:secret@hooks.example.com/' }],
+    [{ callback_url: '/relative' }],
+    [{ callback_url: 42 }],
   ])('answers 400 for %j', (body) => {
     expect(status(() => parseTriggerBody(body))).toBe(400);
   });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ReportStatus, type ReportListFilter, type ReportListPosition } from '@store-uptime/db';
 import { isReportId, REPORT_ID_PATTERN } from '@store-uptime/queue';
 import { DEFAULT_UPTIME_METHOD, UPTIME_METHODS, type UptimeMethod } from '@store-uptime/uptime';
+import { WEBHOOK_URL_MAX_LENGTH, webhookUrlFormProblem } from '@store-uptime/webhooks';
 import { invalidReportId, invalidRequest, type ProblemException } from '../problem/problem';
 
 /**
@@ -18,9 +19,28 @@ export const AS_OF_DESCRIPTION = 'The report\'s "now" as an ISO-8601 instant wit
 export const methodSchema = z.enum(UPTIME_METHODS);
 export const METHOD_DESCRIPTION = `${UPTIME_METHODS.join(' or ')}, default ${DEFAULT_UPTIME_METHOD}; see docs/uptime-spec.md.`;
 
+/**
+ * A webhook URL as a client gives it: absolute http(s), no credentials, at most 2,048 characters.
+ * Where it points (no private, loopback or link-local address) is checked after DNS resolution by
+ * the service (webhookUrlProblem), which answers its own 400.
+ */
+export const webhookUrlSchema = z
+  .string()
+  .max(WEBHOOK_URL_MAX_LENGTH)
+  .superRefine((value, context) => {
+    const problem = webhookUrlFormProblem(value);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  });
+
+const CALLBACK_URL_DESCRIPTION =
+  'Where to POST a signed webhook (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature) when this report is completed, failed or cancelled; ' +
+  'the body is {type, timestamp, data} with data = the report as GET /reports/{id} shows it. Signed with callback_secret, returned in this answer only ' +
+  "(and in an Idempotency-Key replay of it). Private, loopback and link-local addresses are refused (400) unless WEBHOOK_ALLOW_PRIVATE=true.";
+
 export const triggerBodySchema = z.strictObject({
   as_of: asOfSchema.nullish().describe(AS_OF_DESCRIPTION),
   method: methodSchema.optional().describe(METHOD_DESCRIPTION),
+  callback_url: webhookUrlSchema.optional().describe(CALLBACK_URL_DESCRIPTION),
 });
 
 /** POST /get_report's body; the id's form is checked by parseReportId, which answers its own 400. */
@@ -32,13 +52,15 @@ export const getReportBodyDocSchema = getReportBodySchema.extend({ report_id: re
 export interface TriggerParams {
   asOf: Date | null;
   method: UptimeMethod;
+  /** POST /reports only: the report's own webhook target. */
+  callbackUrl: string | null;
 }
 
 export function parseTriggerBody(body: unknown): TriggerParams {
   // No body (or an empty one) means every default.
   const parsed = triggerBodySchema.safeParse(body ?? {});
   if (!parsed.success) throw invalidFields(parsed.error, '(body)');
-  return { asOf: asOfInstant(parsed.data.as_of), method: parsed.data.method ?? DEFAULT_UPTIME_METHOD };
+  return { asOf: asOfInstant(parsed.data.as_of), method: parsed.data.method ?? DEFAULT_UPTIME_METHOD, callbackUrl: parsed.data.callback_url ?? null };
 }
 
 /** A 400 listing every bad field of a request (`root` names the whole, e.g. `(body)`). */

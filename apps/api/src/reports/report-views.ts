@@ -1,31 +1,11 @@
-import type { ReportEntity, ReportListPosition } from '@store-uptime/db';
+import { reportResource, type ReportEntity, type ReportListPosition } from '@store-uptime/db';
 import { encodeListCursor } from './report-params';
-import type { ReportDetails, ReportState } from './reports.service';
+import type { ReportState } from './reports.service';
 
 /** Response bodies (their schemas: openapi/api-schemas.ts). */
 
-export function reportLinks(id: string) {
-  return { self: `/reports/${id}`, download: `/reports/${id}/download` };
-}
-
-export function reportDetailsView(details: ReportDetails) {
-  const { row } = details;
-  return {
-    id: row.id,
-    status: details.status,
-    progress: details.progress,
-    parameters: { as_of: row.asOf?.toISOString() ?? null, method: row.method },
-    counts: { stores: row.storesCount, polls_after_now: row.pollsAfterNow },
-    now_used: row.nowUsed?.toISOString() ?? null,
-    warnings: row.warnings,
-    error: details.error,
-    attempts: row.attempts,
-    created_at: row.createdAt.toISOString(),
-    started_at: row.startedAt?.toISOString() ?? null,
-    finished_at: row.finishedAt?.toISOString() ?? null,
-    links: reportLinks(row.id),
-  };
-}
+/** GET /reports/{id}'s body: the report resource, the same function the worker's webhooks use (libs/db). */
+export const reportDetailsView = reportResource;
 
 /** A page of GET /reports: rows as GET /reports/{id} shows them, and the link to the next page. */
 export function reportListView(

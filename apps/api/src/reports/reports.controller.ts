@@ -6,7 +6,8 @@ import { EXAMPLE_ID, EXAMPLES, IDEMPOTENCY_HEADER } from '../openapi/api-example
 import { ApiJsonAnswer, ApiProblems, ApiRedirectAnswer, READ_KEY_PROBLEMS, WRITE_KEY_PROBLEMS } from '../openapi/api-responses';
 import { listQueryParameterSchema, schemaRef } from '../openapi/api-schemas';
 import { parseIdempotencyKey, parseListQuery, parseReportId, parseTriggerBody } from './report-params';
-import { reportDetailsView, reportLinks, reportListView } from './report-views';
+import { reportLinks } from '@store-uptime/db';
+import { reportDetailsView, reportListView } from './report-views';
 import { ReportsService } from './reports.service';
 import { KeyThrottlerGuard } from '../auth/key-throttler.guard';
 import { CurrentCaller, RequiresScope } from '../auth/api-key.guard';
@@ -29,7 +30,9 @@ export class ReportsController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: 'Trigger a report',
-    description: `Queues a report with the given parameters and answers at once; poll the status link (Location). With an Idempotency-Key, a retried request returns the first one's report. ${RETENTION}`,
+    description:
+      "Queues a report with the given parameters and answers at once; poll the status link (Location), or give a callback_url to be told (a signed webhook; the answer's callback_secret verifies it). " +
+      `With an Idempotency-Key, a retried request returns the first one's report. ${RETENTION}`,
   })
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiBody({ required: false, schema: schemaRef('TriggerRequest'), examples: EXAMPLES.triggerRequest })
@@ -41,16 +44,16 @@ export class ReportsController {
     'RateLimitRemaining',
     'RateLimitReset',
   ])
-  @ApiProblems(...WRITE_KEY_PROBLEMS, 'invalidBody', 'invalidIdempotencyKey', 'brokenJson', 'idempotencyKeyReused', 'bodyTooLarge', 'unsupportedMediaType', 'tooManyTriggers', 'dependencyUnavailable')
+  @ApiProblems(...WRITE_KEY_PROBLEMS, 'invalidBody', 'webhookTargetRefused', 'invalidIdempotencyKey', 'brokenJson', 'idempotencyKeyReused', 'bodyTooLarge', 'unsupportedMediaType', 'tooManyTriggers', 'dependencyUnavailable')
   async trigger(@CurrentCaller() caller: Caller, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) response: Response) {
     const params = parseTriggerBody(body);
-    const { id, replayed } = await this.reports.trigger(params, caller, parseIdempotencyKey(key));
+    const { id, replayed, callbackSecret } = await this.reports.trigger(params, caller, parseIdempotencyKey(key));
     response.location(`/reports/${id}`);
     if (replayed) {
       response.status(HttpStatus.OK);
       response.setHeader('Idempotent-Replayed', 'true');
     }
-    return { id, status: 'queued', links: reportLinks(id) };
+    return { id, status: 'queued', links: reportLinks(id), ...(callbackSecret === null ? {} : { callback_secret: callbackSecret }) };
   }
 
   @Get()

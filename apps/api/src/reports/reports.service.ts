@@ -3,7 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import type { ApiEnv } from '@store-uptime/config';
-import { ReportEntity, ReportsRepository, ReportStatus, type ReportListFilter, type ReportListPage, type ReportListPosition } from '@store-uptime/db';
+import { ReportEntity, ReportsRepository, ReportStatus, type ReportResourceState, type ReportListFilter, type ReportListPage, type ReportListPosition } from '@store-uptime/db';
 import {
   failedJobReason,
   IDEMPOTENCY_KEY_TTL_HOURS,
@@ -27,6 +27,8 @@ import { API_ENV, API_METRICS, REPORT_STORAGE } from '../tokens';
 import { isAdmin, type Caller } from '../auth/caller';
 import type { TriggerParams } from './report-params';
 import { ReuseCache } from './reuse-cache';
+import { newSigningSecret } from '@store-uptime/webhooks';
+import { WebhookTargets } from '../webhooks/webhook-targets';
 
 /** The state a client polls for (the original `/get_report` body maps 1:1 onto it). */
 export type ReportState =
@@ -42,22 +44,20 @@ type JobView =
   | { state: 'finished-failed'; reason: string }
   | { state: 'pending'; progress: number };
 
-export interface ReportDetails {
-  row: ReportEntity;
-  status: ReportStatus;
-  progress: number;
-  error: string | null;
-}
+export type ReportDetails = ReportResourceState;
 
 /** A trigger's answer: the report, and whether it is an earlier request's (same Idempotency-Key). */
 export interface Triggered {
   id: string;
   replayed: boolean;
+  /** The signing secret of the report's callback_url, when it has one. */
+  callbackSecret: string | null;
 }
 
 /** The parameters that make two triggers "the same request" for an Idempotency-Key. */
 function triggerFingerprint(params: TriggerParams): string {
-  return JSON.stringify({ as_of: params.asOf?.toISOString() ?? null, method: params.method });
+  // A callback_url is part of the request only when given, so keys recorded before it existed still match.
+  return JSON.stringify({ as_of: params.asOf?.toISOString() ?? null, method: params.method, ...(params.callbackUrl === null ? {} : { callback_url: params.callbackUrl }) });
 }
 
 /** Presigned URLs kept per API process (a few hundred bytes each); the oldest goes first. */
@@ -116,6 +116,7 @@ export class ReportsService {
     @Inject(REPORT_STORAGE) private readonly storage: ReportStorage,
     @Inject(API_ENV) private readonly env: ApiEnv,
     @Inject(API_METRICS) private readonly metrics: ApiMetrics,
+    private readonly webhookTargets: WebhookTargets,
     private readonly logger: PinoLogger,
   ) {
     this.logger.setContext('ReportsService');
@@ -130,7 +131,9 @@ export class ReportsService {
    */
   async trigger(params: TriggerParams, caller: Caller, idempotencyKey?: string): Promise<Triggered> {
     const id = newReportId();
-    const report = { id, asOf: params.asOf, method: params.method, owner: caller.owner };
+    if (params.callbackUrl !== null) await this.webhookTargets.ensureAllowed(params.callbackUrl, 'callback_url');
+    const callback = params.callbackUrl === null ? null : { url: params.callbackUrl, secret: newSigningSecret() };
+    const report = { id, asOf: params.asOf, method: params.method, owner: caller.owner, callback };
     if (idempotencyKey === undefined) {
       await this.database(() => this.reports.create(report));
     } else {
@@ -147,7 +150,8 @@ export class ReportsService {
             `This Idempotency-Key was used in the last ${IDEMPOTENCY_KEY_TTL_HOURS} h with other parameters; use a new key for a new report.`,
           );
         }
-        return { id: outcome.reportId, replayed: true };
+        const callbackSecret = params.callbackUrl === null ? null : await this.database(() => this.reports.callbackSecret(outcome.reportId));
+        return { id: outcome.reportId, replayed: true, callbackSecret };
       }
     }
     const data: ReportJobData = { reportId: id, asOf: params.asOf?.toISOString() ?? null, method: params.method };
@@ -168,7 +172,7 @@ export class ReportsService {
     this.rememberOwner(id, caller.owner);
     this.metrics.triggered.labels(params.method).inc();
     this.logger.info({ reportId: id, asOf: data.asOf, method: data.method }, 'report queued');
-    return { id, replayed: false };
+    return { id, replayed: false, callbackSecret: callback?.secret ?? null };
   }
 
   /**

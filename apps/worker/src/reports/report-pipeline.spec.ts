@@ -11,6 +11,7 @@ import { networkFailure, ReportPipelineService, ReportStageError } from './repor
 import type { ReportsRepository } from '@store-uptime/db';
 import type { ReportCancelWatch } from './report-cancel-watch';
 import { ReportProcessor } from './report.processor';
+import type { WebhookRelayService } from '../webhooks/webhook-relay.service';
 
 const ID = '0123456789abcdef0123456789abcdef';
 
@@ -179,7 +180,9 @@ describe('ReportProcessor', () => {
   function processorWith(pipelineRun: () => Promise<never>) {
     const { records, calls } = setup();
     const cancels = { watch: () => ({ signal: new AbortController().signal, stop: () => undefined }) } as unknown as ReportCancelWatch;
-    const processor = new ReportProcessor({ run: pipelineRun } as unknown as ReportPipelineService, records, cancels, new WorkerMetrics(), silent);
+    // The relay is told when a report's final status (and so its webhook events) was written.
+    const relay = { nudge: () => calls.push('webhook relay nudged') } as unknown as WebhookRelayService;
+    const processor = new ReportProcessor({ run: pipelineRun } as unknown as ReportPipelineService, records, cancels, relay, new WorkerMetrics(), silent);
     const job = (attemptsMade: number) =>
       ({ id: ID, data: { reportId: ID, asOf: null, method: 'hourly' }, attemptsMade, opts: { attempts: 3 } }) as unknown as Job;
     return { processor, calls, job };
@@ -198,7 +201,7 @@ describe('ReportProcessor', () => {
       throw new Error('writing the CSV to S3 failed: AccessDenied');
     });
     await expect(processor.process(job(2))).rejects.toThrow('AccessDenied');
-    expect(calls).toEqual(['failed writing the CSV to S3 failed: AccessDenied']);
+    expect(calls).toEqual(['failed writing the CSV to S3 failed: AccessDenied', 'webhook relay nudged']);
   });
 
   it('marks the report failed at once for an unrecoverable error', async () => {
@@ -206,6 +209,6 @@ describe('ReportProcessor', () => {
       throw new UnrecoverableError('unknown method "weekly"');
     });
     await expect(processor.process(job(0))).rejects.toBeInstanceOf(UnrecoverableError);
-    expect(calls).toEqual(['failed unknown method "weekly"']);
+    expect(calls).toEqual(['failed unknown method "weekly"', 'webhook relay nudged']);
   });
 });

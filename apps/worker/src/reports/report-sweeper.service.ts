@@ -4,7 +4,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { WorkerEnv } from '@store-uptime/config';
-import { ReportsRepository } from '@store-uptime/db';
+import { ReportsRepository, WebhooksRepository } from '@store-uptime/db';
 import { failedJobReason, IDEMPOTENCY_KEY_TTL_HOURS, LOST_JOB_REASON, QUEUES, withTimeout } from '@store-uptime/queue';
 import { reportKey, type ReportStorage } from '@store-uptime/storage';
 import { WorkerMetrics } from '../metrics/worker-metrics';
@@ -30,7 +30,8 @@ const REDIS_READ_TIMEOUT_MS = 5_000;
  *   rule (ReportsRepository.failLost, which the API's status read applies to the one report it is
  *   asked about), and those whose job failed without the row saying so get its reason;
  * - retention: complete reports older than REPORT_RETENTION_DAYS lose their CSV and become
- *   expired (download and legacy status then answer 410); idempotency keys past their 24 h go.
+ *   expired (download and legacy status then answer 410); idempotency keys past their 24 h go,
+ *   and so do webhook deliveries (messages, attempts) and report callbacks of that age.
  */
 @Injectable()
 export class ReportSweeperService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -39,6 +40,7 @@ export class ReportSweeperService implements OnApplicationBootstrap, BeforeAppli
 
   constructor(
     private readonly reports: ReportsRepository,
+    private readonly webhooks: WebhooksRepository,
     @Inject(REPORT_STORAGE) private readonly storage: ReportStorage,
     @InjectQueue(QUEUES.reports) private readonly queue: Queue,
     private readonly config: ConfigService<WorkerEnv, true>,
@@ -100,6 +102,10 @@ export class ReportSweeperService implements OnApplicationBootstrap, BeforeAppli
       }
     }
     await this.reports.deleteStaleIdempotencyKeys(IDEMPOTENCY_KEY_TTL_HOURS);
+    // Webhook messages and their attempts live as long as a report's CSV: long after their last
+    // retry (≈ 24 h), and gone with the report's data, whatever its final state.
+    const messages = await this.webhooks.deleteOlderThan(retentionSeconds);
+    if (messages > 0) this.logger.info({ messages }, 'webhook deliveries past retention deleted');
     return expired;
   }
 

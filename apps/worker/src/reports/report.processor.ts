@@ -8,6 +8,7 @@ import { WorkerMetrics } from '../metrics/worker-metrics';
 import { WORKER_METRICS } from '../tokens';
 import { ReportPipelineService } from './report-pipeline.service';
 import { ReportCancelled, ReportCancelWatch } from './report-cancel-watch';
+import { WebhookRelayService } from '../webhooks/webhook-relay.service';
 
 /**
  * What the worker does with one job of the reports queue (the BullMQ Worker itself lives in
@@ -22,6 +23,7 @@ export class ReportProcessor {
     private readonly pipeline: ReportPipelineService,
     private readonly reports: ReportsRepository,
     private readonly cancels: ReportCancelWatch,
+    private readonly webhookRelay: WebhookRelayService,
     @Inject(WORKER_METRICS) private readonly metrics: WorkerMetrics,
     @InjectPinoLogger('ReportProcessor') private readonly logger: PinoLogger,
   ) {}
@@ -44,6 +46,9 @@ export class ReportProcessor {
         signal: signals.length ? AbortSignal.any(signals) : undefined,
       });
       this.metrics.jobs.labels('complete').inc();
+      // The report's events are in the outbox with its status (ReportsRepository): queue them now
+      // rather than on the relay's next pass; never awaited, so no endpoint can delay the report.
+      this.webhookRelay.nudge();
       return result;
     } catch (error) {
       if (error instanceof ReportCancelled || watch?.signal.aborted) {
@@ -71,6 +76,7 @@ export class ReportProcessor {
         });
         this.metrics.jobs.labels('failed').inc();
         this.logger.error({ ...log, err: error }, 'report failed');
+        this.webhookRelay.nudge();
       } else {
         await this.reports.requeue(job.data.reportId, `attempt ${attempt} failed: ${message}`).catch(() => undefined);
         this.metrics.jobs.labels('retry').inc();

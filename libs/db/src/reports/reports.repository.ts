@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { ReportWarning, UptimeMethod } from '@store-uptime/uptime';
 import { ReportEntity, ReportStatus } from '../entities/report.entity';
 import { REPORT_TRANSITIONS, UNFINISHED_STATUSES, type ReportTransition } from './report-transitions';
+import { outboxInsertCte, transitionEvent } from '../webhooks/webhook-outbox';
 
 const REPORT_ID = /^[0-9a-f]{32}$/;
 
@@ -17,6 +18,8 @@ export interface NewReport {
   method: UptimeMethod;
   /** The triggering key's owner (null with API_AUTH=off). */
   owner?: string | null;
+  /** The report's own webhook target (POST /reports `callback_url`) and the secret its deliveries are signed with. */
+  callback?: { url: string; secret: string } | null;
 }
 
 export interface ReportOutcome {
@@ -87,14 +90,19 @@ export class ReportsRepository {
     return this.dataSource.getRepository(ReportEntity).findOneBy({ id: checked(id) });
   }
 
+  /** The report row, and its callback in the same statement (a report never exists without the callback it was given). */
   async create(report: NewReport, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.query(`INSERT INTO "reports" ("id", "status", "as_of", "method", "owner") VALUES ($1, $2, $3, $4, $5)`, [
-      checked(report.id),
-      ReportStatus.queued,
-      report.asOf,
-      report.method,
-      report.owner ?? null,
-    ]);
+    await manager.query(
+      `WITH created AS (INSERT INTO "reports" ("id", "status", "as_of", "method", "owner") VALUES ($1, $2, $3, $4, $5) RETURNING "id")
+       INSERT INTO "report_callbacks" ("report_id", "url", "secret") SELECT "id", $6::text, $7::text FROM created WHERE $6::text IS NOT NULL`,
+      [checked(report.id), ReportStatus.queued, report.asOf, report.method, report.owner ?? null, report.callback?.url ?? null, report.callback?.secret ?? null],
+    );
+  }
+
+  /** The signing secret of a report's callback_url (shown again when an Idempotency-Key replays its trigger); null without one. */
+  async callbackSecret(id: string): Promise<string | null> {
+    const rows = await this.rows<{ secret: string }>(`SELECT "secret" FROM "report_callbacks" WHERE "report_id" = $1`, [checked(id)]);
+    return rows[0]?.secret ?? null;
   }
 
   /** The report's owner (never changes once created): `undefined` when there is no such report. */
@@ -210,9 +218,10 @@ export class ReportsRepository {
             changed AS (
               UPDATE "reports" r SET "status" = $3, "finished_at" = now(), "progress" = 0
                 FROM previous WHERE r."id" = previous."id" AND previous."status" = ANY($2::text[])
-                RETURNING r."id")
+                RETURNING r."id", r."owner"),
+            ${outboxInsertCte('changed', '$4::text')}
        SELECT previous."status" AS previous, EXISTS (SELECT 1 FROM changed) AS applied FROM previous`,
-      [checked(id), from('cancel'), to('cancel')],
+      [checked(id), from('cancel'), to('cancel'), transitionEvent('cancel')],
     );
     const row = rows[0];
     if (!row) return null;
@@ -281,13 +290,21 @@ export class ReportsRepository {
     return { reports, next: { createdAt: lastRaw.exact_created_at, id: last.id } };
   }
 
-  /** One conditional UPDATE: `set` applies only when the row is in one of the transition's source states. */
+  /**
+   * One conditional UPDATE: `set` applies only when the row is in one of the transition's source
+   * states. A transition to a final state that emits a webhook event writes the event's outbox
+   * rows in the same statement (webhook-outbox.ts says why).
+   */
   private async transition(id: string, transition: ReportTransition, set: string, values: unknown[] = [], condition?: string): Promise<boolean> {
+    const update = `UPDATE "reports" SET "status" = $2, ${set}
+        WHERE "id" = $1 AND "status" = ANY($${values.length + 3}::text[])${condition ? ` AND ${condition}` : ''}`;
+    const parameters = [checked(id), to(transition), ...values, from(transition)];
+    const event = transitionEvent(transition);
+    if (event === undefined) return (await this.rows(`${update} RETURNING 1`, parameters)).length > 0;
     const rows = await this.rows(
-      `UPDATE "reports" SET "status" = $2, ${set}
-        WHERE "id" = $1 AND "status" = ANY($${values.length + 3}::text[])${condition ? ` AND ${condition}` : ''}
-        RETURNING 1`,
-      [checked(id), to(transition), ...values, from(transition)],
+      `WITH changed AS (${update} RETURNING "id", "owner"), ${outboxInsertCte('changed', `$${parameters.length + 1}::text`)}
+       SELECT 1 FROM changed`,
+      [...parameters, event],
     );
     return rows.length > 0;
   }
