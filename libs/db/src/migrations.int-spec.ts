@@ -4,7 +4,7 @@ import { databaseUrlFromEnv, dataSourceOptionsFromUrl } from './data-source-opti
 import { migrateDown, migrateUp } from './migrate';
 import { createTempDatabase, type TempDatabase } from '../../../test/support/temp-database';
 
-const TABLES = ['api_keys', 'business_hours', 'polled_stores', 'report_idempotency_keys', 'reports', 'store_status', 'store_timezones'];
+const TABLES = ['api_keys', 'business_hours', 'polled_stores', 'report_idempotency_keys', 'report_rows', 'reports', 'store_status', 'store_timezones'];
 
 async function userTables(dataSource: DataSource): Promise<string[]> {
   const rows: { table_name: string }[] = await dataSource.query(
@@ -37,6 +37,7 @@ describe('migrations', () => {
       'PartitionStoreStatus1795800000020',
       'IndexStoreHoursAndZones1795800000030',
       'ApiKeys1795800000040',
+      'ReportRows1795800000050',
     ]);
     expect(await userTables(dataSource)).toEqual(TABLES);
     // What `synchronize` would do now: nothing, so the entities and the migrations agree.
@@ -61,6 +62,7 @@ describe('migrations', () => {
     ['an unknown API key scope', `INSERT INTO api_keys (key_id, hash, name, owner, scopes) VALUES ('0123abcd', decode(repeat('00', 32), 'hex'), 'n', 'o', '{root}')`, 'api_keys_scopes_known'],
     ['an API key without scopes', `INSERT INTO api_keys (key_id, hash, name, owner, scopes) VALUES ('0123abcd', decode(repeat('00', 32), 'hex'), 'n', 'o', '{}')`, 'api_keys_scopes_known'],
     ['an unknown method', `INSERT INTO reports (id, method) VALUES ('${'b'.repeat(32)}', 'daily')`, 'reports_method_known'],
+    ['a second row for one store of a report', `INSERT INTO report_rows VALUES ('${'a'.repeat(32)}', 's1', 1, 1, 1, 0, 0, 0), ('${'a'.repeat(32)}', 's1', 2, 2, 2, 0, 0, 0)`, 'report_rows_pkey'],
     ['warnings that are not a list', `INSERT INTO reports (id, warnings) VALUES ('${'c'.repeat(32)}', '{"code":"no_polls"}')`, 'reports_warnings_list'],
   ])('rejects %s', async (_label, sql, constraint) => {
     await expect(dataSource.query(sql)).rejects.toThrow(constraint);
@@ -77,8 +79,10 @@ describe('migrations', () => {
   it('reverts one step at a time, then everything, and applies again', async () => {
     const cancelled = 'd'.repeat(32);
     await dataSource.query(`INSERT INTO reports (id, status, owner) VALUES ($1, 'cancelled', 'acme')`, [cancelled]);
+    expect(await migrateDown(dataSource)).toEqual(['ReportRows1795800000050']);
+    expect(await userTables(dataSource)).toEqual(TABLES.filter((table) => table !== 'report_rows'));
     expect(await migrateDown(dataSource)).toEqual(['ApiKeys1795800000040']);
-    expect(await userTables(dataSource)).toEqual(TABLES.filter((table) => table !== 'api_keys'));
+    expect(await userTables(dataSource)).toEqual(TABLES.filter((table) => table !== 'api_keys' && table !== 'report_rows'));
     const [{ owners }] = await dataSource.query(`SELECT count(*)::int AS owners FROM information_schema.columns WHERE table_name = 'reports' AND column_name = 'owner'`);
     expect(owners).toBe(0);
     const storeIndexes = `SELECT count(*)::int AS count FROM pg_indexes WHERE indexname IN ('business_hours_store_id_idx', 'store_timezones_store_id_idx')`;
@@ -98,7 +102,7 @@ describe('migrations', () => {
     expect(await migrateDown(dataSource, 'all')).toEqual(['CreateInputTables1795800000000']);
     expect(await userTables(dataSource)).toEqual([]);
     expect(await migrateDown(dataSource, 'all')).toEqual([]);
-    expect(await migrateUp(dataSource)).toHaveLength(7);
+    expect(await migrateUp(dataSource)).toHaveLength(8);
     expect(await userTables(dataSource)).toEqual(TABLES);
   });
 });

@@ -8,7 +8,7 @@ import type { ComputeRunner } from '../compute/compute-runner';
 import type { ComputeResult, ComputeStage } from '../compute/report-computation';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { networkFailure, ReportPipelineService, ReportStageError } from './report-pipeline.service';
-import type { ReportsRepository } from '@store-uptime/db';
+import type { ReportRowsRepository, ReportsRepository } from '@store-uptime/db';
 import type { ReportCancelWatch } from './report-cancel-watch';
 import { ReportProcessor } from './report.processor';
 
@@ -81,7 +81,17 @@ function setup(options: { row?: Partial<ReportEntity> | null; upload?: (key: str
     },
     close: async () => undefined,
   };
-  const pipeline = new ReportPipelineService(records, storage, compute, new WorkerMetrics(), silent);
+  const reportRows = {
+    replace: async (_id: string, report: ComputeResult['report']) => {
+      calls.push(`rows ${report.storeIds.offsets.length - 1}`);
+      return report.storeIds.offsets.length - 1;
+    },
+    remove: async () => {
+      calls.push('rows removed');
+      return 0;
+    },
+  } as unknown as ReportRowsRepository;
+  const pipeline = new ReportPipelineService(records, reportRows, storage, compute, new WorkerMetrics(), silent);
   const jobProgress: number[] = [];
   const context = (data: object = { reportId: ID, asOf: null, method: 'hourly' }, attempt = 1) => ({
     data: data as never,
@@ -100,6 +110,8 @@ describe('ReportPipelineService', () => {
     expect(jobProgress).toEqual([0.05, 0.4, 0.8, 0.95, 1]);
     expect(calls[0]).toBe('running 0.05');
     expect(calls).toContain('progress 0.4');
+    // The rows are written after the computation and before the report is complete.
+    expect(calls.indexOf('rows 2')).toBeGreaterThan(calls.indexOf('progress 0.8'));
     expect(calls.at(-1)).toBe(
       `complete ${JSON.stringify({ s3Key: `reports/${ID}.csv`, storesCount: 2, pollsAfterNow: 0, nowUsed: new Date('2023-01-25T18:00:00Z'), warnings: [] })}`,
     );
