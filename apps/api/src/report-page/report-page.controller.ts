@@ -39,9 +39,9 @@ export class ReportPageController {
   @Get('reports/:id/view')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-cache')
-  page(@Param('id') id: string): Buffer {
+  page(@Param('id') id: string): string {
     parseReportId(id);
-    return file(join(OWN_ASSETS, 'report-page.html'));
+    return file(join(OWN_ASSETS, 'report-page.html')).toString('utf8');
   }
 
   @Get('report-page/assets/:name')

@@ -7,7 +7,7 @@
 
   const KEY_STORAGE = 'store-uptime-api-key';
   const COLUMNS = ['store_id', 'uptime_last_hour', 'uptime_last_day', 'uptime_last_week', 'downtime_last_hour', 'downtime_last_day', 'downtime_last_week'];
-  const HEADINGS = ['store', 'up last hour (min)', 'up last day (h)', 'up last week (h)', 'down last hour (min)', 'down last day (h)', 'down last week (h)'];
+  const HEADINGS = ['store', 'up, hour (min)', 'up, day (h)', 'up, week (h)', 'down, hour (min)', 'down, day (h)', 'down, week (h)'];
   const ROW_HEIGHT = 24;
   const reportId = decodeURIComponent(location.pathname.split('/')[2] || '');
 
@@ -258,10 +258,14 @@
       if (!points.has(x)) points.set(x, { status: null, active: null, inactive: null });
       return points.get(x);
     };
+    const starts = new Set(timeline.segments.map((segment) => seconds(segment.start_utc)));
     for (const segment of timeline.segments) {
       const value = segment.status === 'active' ? 1 : 0;
+      const end = seconds(segment.end_utc);
       at(seconds(segment.start_utc)).status = value;
-      at(seconds(segment.end_utc) - 0.001).status = value;
+      at(end - 0.001).status = value;
+      // No segment goes on from here (outside business hours): a null point breaks the line.
+      if (!starts.has(end)) at(end);
     }
     for (const poll of timeline.polls) {
       const point = at(seconds(poll.timestamp_utc));
