@@ -109,7 +109,7 @@ describe('a report as data and as a page', () => {
       60_000,
     );
     const download = await request(server).get(`/reports/${reportId}/download`).expect(302);
-    reference = csvRows((await httpGet(download.headers.location as string)).text);
+    reference = csvRows((await httpGet(download.headers.location)).text);
   }, 120_000);
 
   afterAll(async () => {

@@ -61,7 +61,7 @@ function checked(id: string): string {
  * table, a JSON Lines line and the CSV line of a store hold the same values, and a threshold
  * filter compares what the client sees.
  */
-export function csvRounded(value: number): number {
+function csvRounded(value: number): number {
   return Number(value.toFixed(2));
 }
 
