@@ -83,6 +83,17 @@ describe('ReportRowsRepository', () => {
     await rows.replace(REPORT, sample);
   });
 
+  it('lets two simultaneous attempts of one report take turns: the rows of one of them, never both, never an error', async () => {
+    // Big enough that the COPYs overlap (without turns, all but one fail on the primary key).
+    const many = Array.from({ length: 20_000 }, (_v, i) => `store-${String(i).padStart(5, '0')}`);
+    const attempts = [1, 2, 3, 4].map((value) => report(many, () => value));
+    await expect(Promise.all(attempts.map((attempt) => rows.replace(REPORT, attempt)))).resolves.toEqual([20_000, 20_000, 20_000, 20_000]);
+    const read = await all(rows, REPORT);
+    expect(read).toHaveLength(20_000);
+    expect(new Set(read.map((row) => row.uptime_last_day)).size).toBe(1);
+    await rows.replace(REPORT, sample);
+  });
+
   it('replaces one store range of a report (a shard) and keeps the rest', async () => {
     const shard = storeIds.slice(100, 200);
     await rows.replace(REPORT, report(shard, () => 99), { from: 'store-0100', to: 'store-0200' });

@@ -77,7 +77,7 @@ export class ReportRowsRepository {
    * Writes the report's rows (or, given `range`, the rows of the stores in that range: one shard
    * of a report split by store-id range) in one transaction: the earlier rows of the same report
    * and range are deleted first, so a retried attempt replaces what an earlier one wrote, and no
-   * reader ever sees half. Binary COPY: the store ids go as the UTF-8 bytes the engine produced.
+   * reader ever sees half; two writers of the same report and range take turns. Binary COPY: the store ids go as the UTF-8 bytes the engine produced.
    * Returns the number of rows written.
    */
   async replace(reportId: string, report: ReportArrays, range: StoreIdRange = {}): Promise<number> {
@@ -107,6 +107,10 @@ export class ReportRowsRepository {
     await withPgClient(this.source, async (client) => {
       await client.query('BEGIN');
       try {
+        // Two attempts of one report (or shard) may run at once: a worker that took over a stalled
+        // job while the first still runs. Without this lock both delete nothing and the second COPY
+        // fails on the first's rows; with it the second waits, then deletes them and copies its own.
+        await client.query(`SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, [id, range.from ?? '']);
         await client.query(`DELETE FROM "report_rows" WHERE ${conditions.join(' AND ')}`, parameters);
         const copy = client.query(copyFrom(`COPY "report_rows" ("report_id", ${COLUMN_LIST}) FROM STDIN (FORMAT binary)`));
         await pipeline(Readable.from(chunks()), copy);
