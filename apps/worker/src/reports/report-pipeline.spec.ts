@@ -98,7 +98,7 @@ function setup(options: { row?: Partial<ReportEntity> | null; upload?: (key: str
     attempt,
     updateProgress: async (progress: number) => void jobProgress.push(progress),
   });
-  return { pipeline, records, calls, uploads, jobProgress, context };
+  return { pipeline, records, reportRows, calls, uploads, jobProgress, context };
 }
 
 describe('ReportPipelineService', () => {
@@ -189,12 +189,12 @@ describe('ReportPipelineService', () => {
 
 describe('ReportProcessor', () => {
   function processorWith(pipelineRun: () => Promise<never>) {
-    const { records, calls } = setup();
+    const { records, reportRows, calls } = setup();
     const cancels = { watch: () => ({ signal: new AbortController().signal, stop: () => undefined }) } as unknown as ReportCancelWatch;
-    const processor = new ReportProcessor({ run: pipelineRun } as unknown as ReportPipelineService, records, cancels, new WorkerMetrics(), silent);
+    const processor = new ReportProcessor({ run: pipelineRun } as unknown as ReportPipelineService, records, reportRows, cancels, new WorkerMetrics(), silent);
     const job = (attemptsMade: number) =>
       ({ id: ID, data: { reportId: ID, asOf: null, method: 'hourly' }, attemptsMade, opts: { attempts: 3 } }) as unknown as Job;
-    return { processor, calls, job };
+    return { processor, records, calls, job };
   }
 
   it('marks the report queued again and rethrows when attempts are left', async () => {
@@ -205,12 +205,21 @@ describe('ReportProcessor', () => {
     expect(calls).toEqual(['retrying attempt 1 failed: reading the data from PostgreSQL failed: timeout']);
   });
 
-  it('marks the report failed with the reason on the last attempt, and rethrows', async () => {
+  it('marks the report failed with the reason on the last attempt, deletes the rows it wrote, and rethrows', async () => {
     const { processor, calls, job } = processorWith(async () => {
       throw new Error('writing the CSV to S3 failed: AccessDenied');
     });
     await expect(processor.process(job(2))).rejects.toThrow('AccessDenied');
-    expect(calls).toEqual(['failed writing the CSV to S3 failed: AccessDenied']);
+    expect(calls).toEqual(['failed writing the CSV to S3 failed: AccessDenied', 'rows removed']);
+  });
+
+  it('keeps the rows when the report could not be failed (another worker completed it meanwhile)', async () => {
+    const { processor, records, calls, job } = processorWith(async () => {
+      throw new Error('writing the CSV to S3 failed: AccessDenied');
+    });
+    records.fail = async () => false;
+    await expect(processor.process(job(2))).rejects.toThrow('AccessDenied');
+    expect(calls).toEqual([]);
   });
 
   it('marks the report failed at once for an unrecoverable error', async () => {
@@ -218,6 +227,6 @@ describe('ReportProcessor', () => {
       throw new UnrecoverableError('unknown method "weekly"');
     });
     await expect(processor.process(job(0))).rejects.toBeInstanceOf(UnrecoverableError);
-    expect(calls).toEqual(['failed unknown method "weekly"']);
+    expect(calls).toEqual(['failed unknown method "weekly"', 'rows removed']);
   });
 });
