@@ -87,6 +87,8 @@ async function main(): Promise<void> {
       PORT: String(apiPort),
       WORKER_PORT: String(workerPort),
       TRIGGER_RATE_LIMIT: '0',
+      // Keys are measured by bench:service; this bench is about the report.
+      API_AUTH: 'off',
     };
     const api = startApp('api', env);
     const worker = startApp('worker', env);
@@ -109,6 +111,7 @@ async function main(): Promise<void> {
     const csv = Buffer.from(await (await fetch(url)).arrayBuffer());
     const stores = csv.toString('latin1').trimEnd().split('\n').length - 1;
     console.log(`report CSV: ${stores.toLocaleString('en-US')} stores, ${csv.length.toLocaleString('en-US')} bytes, sha256 ${createHash('sha256').update(csv).digest('hex')}`);
+    await reportRowFigures(apiUrl, `http://127.0.0.1:${workerPort}`, last.id);
     const typical = median(times);
     console.log(
       `one worker, unsharded, ${scale}×: trigger → Complete ${typical.toFixed(2)} s (median of ${runs}); worker peak RSS ${mb(peak)} (idle ${mb(idleRss)})`,
@@ -124,6 +127,37 @@ async function main(): Promise<void> {
     await deleteBucketAndObjects(bucket).catch(() => undefined);
     await db.drop();
   }
+}
+
+/**
+ * What the report's rows as data cost at this scale: the worker's mean time per stage (the rows'
+ * COPY is the `rows` stage) from its /metrics, and the API's reads of them: a page sorted by a
+ * number, with a threshold, and the whole report as JSON Lines.
+ */
+async function reportRowFigures(api: string, worker: string, id: string): Promise<void> {
+  const metrics = await (await fetch(`${worker}/metrics`)).text();
+  const stageMean = (stage: string) => {
+    const sum = Number(metrics.match(new RegExp(`^report_stage_duration_seconds_sum\\{stage="${stage}"\\} (\\S+)`, 'm'))?.[1]);
+    const count = Number(metrics.match(new RegExp(`^report_stage_duration_seconds_count\\{stage="${stage}"\\} (\\S+)`, 'm'))?.[1]);
+    return `${stage} ${(sum / count).toFixed(2)} s`;
+  };
+  console.log(`worker stages (mean of ${runs + 1} reports): ${['load', 'compute', 'rows', 'upload'].map(stageMean).join(', ')}  [load ${load()}]`);
+  const timed = async (path: string) => {
+    const started = performance.now();
+    const answer = await fetch(`${api}${path}`);
+    const body = await answer.text();
+    if (answer.status !== 200) throw new Error(`${path} answered ${answer.status}: ${body.slice(0, 200)}`);
+    return { ms: performance.now() - started, body };
+  };
+  const pages: number[] = [];
+  for (let i = 0; i < 5; i++) pages.push((await timed(`/reports/${id}/stores?sort=downtime_last_week&order=desc&min_downtime_last_week=1&limit=100`)).ms);
+  const byStore: number[] = [];
+  for (let i = 0; i < 5; i++) byStore.push((await timed(`/reports/${id}/stores?limit=1000`)).ms);
+  const jsonl = await timed(`/reports/${id}/download?format=jsonl`);
+  console.log(
+    `report rows: page of 100 by downtime_last_week desc ${median(pages).toFixed(0)} ms, page of 1000 by store_id ${median(byStore).toFixed(0)} ms (medians of 5); ` +
+      `JSON Lines ${jsonl.body.split('\n').length - 1} rows, ${(jsonl.body.length / 2 ** 20).toFixed(1)} MB in ${(jsonl.ms / 1000).toFixed(2)} s  [load ${load()}]`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -2,12 +2,14 @@
 # `npm test`: every test of the project. Unit specs first (fast, no services), then the integration
 # and end-to-end specs, then the fault, fuzz and security specs, serially against real PostgreSQL,
 # Redis and S3, which this starts (and installs on a fresh machine) when they are not already
-# running. dist/ is rebuilt first when it is stale (the fault specs and one integration spec run the
+# running, and Debian's Chromium for the browser test. dist/ is rebuilt first when it is stale (the fault specs and one integration spec run the
 # compiled apps). Every project runs even when an earlier one failed, and the run ends with one
 # line counting all of them; the exit code is non-zero when any test or suite failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/services/ensure-services.sh
+# The report page's browser test drives Debian's Chromium (installed here, ahead of the specs' timeouts).
+bash scripts/services/ensure-chromium.sh
 bash scripts/build/ensure-build.sh
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT

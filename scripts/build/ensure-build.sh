@@ -10,6 +10,8 @@ cd "$(dirname "$0")/../.."
 stamp=dist/.build-stamp
 if [ -f "$stamp" ]; then
   newer=$(find apps libs bench scripts test/support -name '*.ts' ! -name '*.spec.ts' ! -name '*-spec.ts' -newer "$stamp" -print -quit)
+  # The report page's files are copied, not compiled (package.json's build).
+  [ -z "$newer" ] && newer=$(find apps/api/src/report-page/assets -newer "$stamp" -print -quit)
   [ -z "$newer" ] && newer=$(find package-lock.json tsconfig.base.json tsconfig.build.json -newer "$stamp" -print -quit)
   if [ -z "$newer" ]; then exit 0; fi
   echo "[build] $newer changed since the last build: npm run build" >&2

@@ -81,6 +81,7 @@ describe('report lifecycle (API + workers, end to end)', () => {
   const trigger = async () => (await request(server).post('/reports').send({}).expect(202)).body.id as string;
   const details = async (id: string) => (await request(server).get(`/reports/${id}`).expect(200)).body as Record<string, unknown>;
   const row = async (id: string) => (await db.query<{ status: string; s3_key: string | null }>(`SELECT status, s3_key FROM reports WHERE id = $1`, [id])).rows[0];
+  const rowsOf = async (id: string) => (await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM report_rows WHERE report_id = $1`, [id])).rows[0].count;
 
   /** The job once BullMQ is done with it (null: removed from the queue). */
   async function settledJob(id: string, timeoutMs = 20_000) {
@@ -103,12 +104,15 @@ describe('report lifecycle (API + workers, end to end)', () => {
     if (status === 'complete') {
       expect(job?.returnvalue).toMatchObject({ s3Key: key });
       expect((await httpGet((await request(server).get(`/reports/${id}/download`).expect(302)).headers.location)).text).toBe(expectedReportCsv());
+      expect(await rowsOf(id)).toBe(expectedReportCsv().trim().split('\n').length - 1);
     } else {
       expect(status).toBe('cancelled');
       // Removed while queued, or failed for good with the cancel reason.
       if (job) expect(job.failedReason).toBe(REPORT_CANCELLED_REASON);
       expect(await storage.exists(key)).toBe(false);
       expect(await storage.openUploads(key)).toBe(0);
+      // Rows written before the cancel landed go with the CSV.
+      expect(await rowsOf(id)).toBe(0);
       expect((await request(server).get('/get_report').query({ report_id: id }).expect(200)).body).toEqual({ status: 'Cancelled' });
     }
     return status;
@@ -271,7 +275,8 @@ describe('report lifecycle (API + workers, end to end)', () => {
       ['post', '/reports', ['200', '202', '400', '401', '403', '409', '413', '415', '429', '500', '503']],
       ['get', '/reports', ['200', '400', '401', '403', '500', '503']],
       ['post', '/reports/{id}/cancel', ['202', '400', '401', '403', '404', '409', '413', '415', '500', '503']],
-      ['get', '/reports/{id}/download', ['302', '400', '401', '403', '404', '409', '410', '500', '503']],
+      ['get', '/reports/{id}/download', ['200', '302', '400', '401', '403', '404', '409', '410', '500', '503']],
+      ['get', '/reports/{id}/stores', ['200', '400', '401', '403', '404', '409', '410', '500', '503']],
       ['get', '/get_report', ['200', '400', '401', '403', '404', '410', '500', '503']],
       ['post', '/trigger_report', ['200', '400', '401', '403', '409', '413', '415', '429', '500', '503']],
     ])('documents %s %s with a summary, a description and an example of every answer', async (method, path, statuses) => {
@@ -283,7 +288,9 @@ describe('report lifecycle (API + workers, end to end)', () => {
       for (const [status, response] of Object.entries(operation.responses)) {
         if (status === '302') continue;
         const [type, content] = Object.entries(response.content ?? {})[0] ?? [];
-        expect([status, type]).toEqual([status, Number(status) >= 400 ? 'application/problem+json' : 'application/json']);
+        // The download's 200 is its JSON Lines form.
+        const answers = Number(status) >= 400 ? 'application/problem+json' : path === '/reports/{id}/download' ? 'application/x-ndjson' : 'application/json';
+        expect([status, type]).toEqual([status, answers]);
         expect([status, content?.example ?? content?.examples]).toEqual([status, expect.anything()]);
       }
       if (method === 'post' && path !== '/reports/{id}/cancel') {
@@ -302,6 +309,7 @@ describe('report lifecycle (API + workers, end to end)', () => {
       const { expired } = await worker.get(ReportSweeperService).sweepOnce();
       expect(expired).toBeGreaterThanOrEqual(1);
       expect(await storage.exists(`reports/${id}.csv`)).toBe(false);
+      expect(await rowsOf(id)).toBe(0);
       // An API reuses a finished report's details for up to 60 s, never past the report's retention
       // age; the UPDATE above fakes that age instead of waiting 30 days, which the API that read the
       // report when it was new cannot see. An API started now reads the row, as any would by then.

@@ -10,11 +10,12 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { appLogOptions, loadAppConfig, pgPoolSettings, s3SettingsFromEnv, validateApiEnv, type ApiEnv, type AppConfigOptions } from '@store-uptime/config';
-import { ApiKeysRepository, dataSourceOptionsFromUrl, ReportEntity, ReportsRepository, WebhooksRepository } from '@store-uptime/db';
+import { ApiKeysRepository, dataSourceOptionsFromUrl, ReportEntity, ReportRowsRepository, ReportsRepository, WebhooksRepository } from '@store-uptime/db';
 import { ListenedQueue, producerConnection, QUEUES } from '@store-uptime/queue';
 import { ReportStorage } from '@store-uptime/storage';
 import { EXTRA_READINESS_CHECKS, HealthController } from '@store-uptime/health';
 import { basicAuth, BULL_BOARD_PATH } from './admin/bull-board';
+import { ReportPageController } from './report-page/report-page.controller';
 import { ApiKeyGuard, rateLimitTracker } from './auth/api-key.guard';
 import { ApiKeyVerifier } from './auth/api-key-verifier';
 import { StrictQueryGuard } from './http/strict-query.guard';
@@ -109,11 +110,13 @@ export class ApiModule {
         TerminusModule,
         ...bullBoard(env),
       ],
-      controllers: [CompatController, ReportsController, StoresController, WebhooksController, HealthController, MetricsController],
+      controllers: [CompatController, ReportsController, StoresController, WebhooksController, ReportPageController, HealthController, MetricsController],
       providers: [
         ReportsService,
         // Every write to the reports table goes through this one owner (libs/db).
         { provide: ReportsRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new ReportsRepository(dataSource) },
+        // Reads of each report's rows (the worker writes them).
+        { provide: ReportRowsRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new ReportRowsRepository(dataSource) },
         {
           provide: ApiKeyVerifier,
           inject: [DataSource],

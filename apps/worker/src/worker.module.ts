@@ -5,7 +5,7 @@ import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { appLogOptions, loadAppConfig, pgPoolSettings, s3SettingsFromEnv, validateWorkerEnv, type AppConfigOptions } from '@store-uptime/config';
-import { dataSourceOptionsFromUrl, ReportEntity, ReportsRepository, WebhooksRepository } from '@store-uptime/db';
+import { dataSourceOptionsFromUrl, ReportEntity, ReportRowsRepository, ReportsRepository, WebhooksRepository } from '@store-uptime/db';
 import { EXTRA_READINESS_CHECKS, HealthController, readinessCheck } from '@store-uptime/health';
 import { ListenedQueue, QUEUES } from '@store-uptime/queue';
 import { describeS3Error, ReportStorage } from '@store-uptime/storage';
@@ -92,6 +92,8 @@ export class WorkerModule {
         ReportCancelWatch,
         // Every write to the reports table goes through this one owner (libs/db).
         { provide: ReportsRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new ReportsRepository(dataSource) },
+        // Each report's rows as data, written by the pipeline, deleted on cancel and at expiry.
+        { provide: ReportRowsRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new ReportRowsRepository(dataSource) },
         ReportSweeperService,
         { provide: WebhooksRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new WebhooksRepository(dataSource) },
         WebhookRelayService,

@@ -14,6 +14,7 @@ import { PartitionStoreStatus1795800000020 } from './migrations/1795800000020-pa
 import { ReportIdempotencyKeyEntity } from './entities/report-idempotency-key.entity';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { ApiKeys1795800000040 } from './migrations/1795800000040-api-keys';
+import { ReportRows1795800000050 } from './migrations/1795800000050-report-rows';
 import { Webhooks1795800000060 } from './migrations/1795800000060-webhooks';
 
 // Listed explicitly, not globbed: globs silently pick up nothing (or .ts twice) once the code is
@@ -27,6 +28,7 @@ const MIGRATIONS = [
   PartitionStoreStatus1795800000020,
   IndexStoreHoursAndZones1795800000030,
   ApiKeys1795800000040,
+  ReportRows1795800000050,
   Webhooks1795800000060,
 ] as const;
 

@@ -23,3 +23,4 @@ export * from './store-window';
 export * from './poll-maintenance';
 export * from './webhooks/webhooks.repository';
 export * from './reports/report-resource';
+export * from './reports/report-rows';

@@ -4,7 +4,7 @@ import { databaseUrlFromEnv, dataSourceOptionsFromUrl } from './data-source-opti
 import { migrateDown, migrateUp } from './migrate';
 import { createTempDatabase, type TempDatabase } from '../../../test/support/temp-database';
 
-const TABLES = ['api_keys', 'business_hours', 'polled_stores', 'report_callbacks', 'report_idempotency_keys', 'reports', 'store_status', 'store_timezones', 'webhook_attempts', 'webhook_endpoints', 'webhook_messages'];
+const TABLES = ['api_keys', 'business_hours', 'polled_stores', 'report_callbacks', 'report_idempotency_keys', 'report_rows', 'reports', 'store_status', 'store_timezones', 'webhook_attempts', 'webhook_endpoints', 'webhook_messages'];
 const WEBHOOK_TABLES = ['report_callbacks', 'webhook_attempts', 'webhook_endpoints', 'webhook_messages'];
 
 async function userTables(dataSource: DataSource): Promise<string[]> {
@@ -38,6 +38,7 @@ describe('migrations', () => {
       'PartitionStoreStatus1795800000020',
       'IndexStoreHoursAndZones1795800000030',
       'ApiKeys1795800000040',
+      'ReportRows1795800000050',
       'Webhooks1795800000060',
     ]);
     expect(await userTables(dataSource)).toEqual(TABLES);
@@ -66,6 +67,7 @@ describe('migrations', () => {
     ['a webhook endpoint without events', `INSERT INTO webhook_endpoints (id, url, events, secret) VALUES ('${'a'.repeat(32)}', 'https://example.com', '{}', 's')`, 'webhook_endpoints_events_known'],
     ['a message of an unknown report', `INSERT INTO webhook_messages (id, report_id, event) VALUES ('msg_1', '${'9'.repeat(32)}', 'report.failed')`, 'webhook_messages_report_fkey'],
     ['an unknown method', `INSERT INTO reports (id, method) VALUES ('${'b'.repeat(32)}', 'daily')`, 'reports_method_known'],
+    ['a second row for one store of a report', `INSERT INTO report_rows VALUES ('${'a'.repeat(32)}', 's1', 1, 1, 1, 0, 0, 0), ('${'a'.repeat(32)}', 's1', 2, 2, 2, 0, 0, 0)`, 'report_rows_pkey'],
     ['warnings that are not a list', `INSERT INTO reports (id, warnings) VALUES ('${'c'.repeat(32)}', '{"code":"no_polls"}')`, 'reports_warnings_list'],
   ])('rejects %s', async (_label, sql, constraint) => {
     await expect(dataSource.query(sql)).rejects.toThrow(constraint);
@@ -84,8 +86,10 @@ describe('migrations', () => {
     await dataSource.query(`INSERT INTO reports (id, status, owner) VALUES ($1, 'cancelled', 'acme')`, [cancelled]);
     expect(await migrateDown(dataSource)).toEqual(['Webhooks1795800000060']);
     expect(await userTables(dataSource)).toEqual(TABLES.filter((table) => !WEBHOOK_TABLES.includes(table)));
+    expect(await migrateDown(dataSource)).toEqual(['ReportRows1795800000050']);
+    expect(await userTables(dataSource)).toEqual(TABLES.filter((table) => table !== 'report_rows' && !WEBHOOK_TABLES.includes(table)));
     expect(await migrateDown(dataSource)).toEqual(['ApiKeys1795800000040']);
-    expect(await userTables(dataSource)).toEqual(TABLES.filter((table) => table !== 'api_keys' && !WEBHOOK_TABLES.includes(table)));
+    expect(await userTables(dataSource)).toEqual(TABLES.filter((table) => table !== 'api_keys' && table !== 'report_rows' && !WEBHOOK_TABLES.includes(table)));
     const [{ owners }] = await dataSource.query(`SELECT count(*)::int AS owners FROM information_schema.columns WHERE table_name = 'reports' AND column_name = 'owner'`);
     expect(owners).toBe(0);
     const storeIndexes = `SELECT count(*)::int AS count FROM pg_indexes WHERE indexname IN ('business_hours_store_id_idx', 'store_timezones_store_id_idx')`;

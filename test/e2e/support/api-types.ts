@@ -134,6 +134,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reports/{id}/stores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A complete report's rows, sorted, filtered and paged
+         * @description The report's CSV lines as JSON (the CSV's column names and numbers), ordered by `sort` (any column; ties by store_id) and `order`, filtered by `store_id` (repeatable) and by inclusive bounds on each number (`min_downtime_last_week=10`). Keyset-paginated like GET /reports: follow `next` until it is null. Answers 409/410 as the download does. Complete reports older than REPORT_RETENTION_DAYS (default 30) are expired: their CSV is deleted and downloads answer 410.
+         */
+        get: operations["stores"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/reports/{id}/download": {
         parameters: {
             query?: never;
@@ -142,8 +162,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Download the CSV of a report
-         * @description Redirects (302) to a fresh presigned S3 URL of the CSV. A client that follows redirects gets text/csv from S3. Complete reports older than REPORT_RETENTION_DAYS (default 30) are expired: their CSV is deleted and downloads answer 410.
+         * Download a report: its CSV, or its rows as JSON Lines
+         * @description Redirects (302) to a fresh presigned S3 URL of the CSV. A client that follows redirects gets text/csv from S3. With `format=jsonl` or `Accept: application/x-ndjson`: the same rows as JSON Lines (one object per store, the CSV's columns and numbers, in the CSV's order), streamed by the API. Complete reports older than REPORT_RETENTION_DAYS (default 30) are expired: their CSV is deleted and downloads answer 410.
          */
         get: operations["download"];
         put?: never;
@@ -478,6 +498,28 @@ export interface components {
                  */
                 delivery_status: "pending" | "delivered" | "failed";
             }[];
+        };
+        ReportStoreRow: {
+            store_id: string;
+            /** @description As the CSV prints it (two decimals) */
+            uptime_last_hour: number;
+            /** @description As the CSV prints it (two decimals) */
+            uptime_last_day: number;
+            /** @description As the CSV prints it (two decimals) */
+            uptime_last_week: number;
+            /** @description As the CSV prints it (two decimals) */
+            downtime_last_hour: number;
+            /** @description As the CSV prints it (two decimals) */
+            downtime_last_day: number;
+            /** @description As the CSV prints it (two decimals) */
+            downtime_last_week: number;
+        };
+        ReportStores: {
+            report_id: components["schemas"]["ReportId"];
+            /** @description In the requested order; ties by store_id */
+            items: components["schemas"]["ReportStoreRow"][];
+            /** @description The next page (same parameters, opaque cursor); null on the last page */
+            next: string | null;
         };
         CompatTriggerAnswer: {
             report_id: components["schemas"]["ReportId"];
@@ -1553,9 +1595,40 @@ export interface operations {
             };
         };
     };
-    download: {
+    stores: {
         parameters: {
-            query?: never;
+            query?: {
+                sort?: "store_id" | "uptime_last_hour" | "uptime_last_day" | "uptime_last_week" | "downtime_last_hour" | "downtime_last_day" | "downtime_last_week";
+                order?: "asc" | "desc";
+                /** @description Only these stores; repeat the parameter for several (at most 1000). */
+                store_id?: string[];
+                /** @description Only stores whose uptime_last_hour is at least this (inclusive). */
+                min_uptime_last_hour?: number;
+                /** @description Only stores whose uptime_last_hour is at most this (inclusive). */
+                max_uptime_last_hour?: number;
+                /** @description Only stores whose uptime_last_day is at least this (inclusive). */
+                min_uptime_last_day?: number;
+                /** @description Only stores whose uptime_last_day is at most this (inclusive). */
+                max_uptime_last_day?: number;
+                /** @description Only stores whose uptime_last_week is at least this (inclusive). */
+                min_uptime_last_week?: number;
+                /** @description Only stores whose uptime_last_week is at most this (inclusive). */
+                max_uptime_last_week?: number;
+                /** @description Only stores whose downtime_last_hour is at least this (inclusive). */
+                min_downtime_last_hour?: number;
+                /** @description Only stores whose downtime_last_hour is at most this (inclusive). */
+                max_downtime_last_hour?: number;
+                /** @description Only stores whose downtime_last_day is at least this (inclusive). */
+                min_downtime_last_day?: number;
+                /** @description Only stores whose downtime_last_day is at most this (inclusive). */
+                max_downtime_last_day?: number;
+                /** @description Only stores whose downtime_last_week is at least this (inclusive). */
+                min_downtime_last_week?: number;
+                /** @description Only stores whose downtime_last_week is at most this (inclusive). */
+                max_downtime_last_week?: number;
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 id: components["schemas"]["ReportId"];
@@ -1564,6 +1637,119 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportStores"];
+                };
+            };
+            /** @description Malformed request: an unknown query parameter, an invalid field or id, or a webhook URL that resolves to a private address (each listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown, malformed or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs (admin has every scope) */
+            403: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown report, store or webhook (another owner's is unknown too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A conflict with the report's state: not complete yet (Retry-After), failed or cancelled; already finished; or an Idempotency-Key used with other parameters */
+            409: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfterWhileComputing"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Expired: older than REPORT_RETENTION_DAYS (default 30), its CSV deleted */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged; its text is never sent) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or PostgreSQL not answering within its deadline */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download: {
+        parameters: {
+            query?: {
+                /** @description csv (default: the 302) or jsonl (the rows as application/x-ndjson; Accept: application/x-ndjson says the same) */
+                format?: "csv" | "jsonl";
+            };
+            header?: never;
+            path: {
+                id: components["schemas"]["ReportId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rows as JSON Lines (format=jsonl) */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {"store_id":"8419537941919820732","uptime_last_hour":0,"uptime_last_day":2,"uptime_last_week":51.25,"downtime_last_hour":60,"downtime_last_day":11,"downtime_last_week":27.75} */
+                    "application/x-ndjson": string;
+                };
+            };
             /** @description Location is a presigned S3 GET URL of the CSV */
             302: {
                 headers: {

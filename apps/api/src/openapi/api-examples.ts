@@ -136,6 +136,19 @@ export const EXAMPLES = {
       },
     },
   },
+  reportStores: {
+    worstFirst: {
+      summary: 'Stores with at least 10 h of downtime last week, most downtime first',
+      value: {
+        report_id: EXAMPLE_ID,
+        items: [
+          { store_id: '8419537941919820732', uptime_last_hour: 0, uptime_last_day: 2, uptime_last_week: 51.25, downtime_last_hour: 60, downtime_last_day: 11, downtime_last_week: 27.75 },
+          { store_id: '1481966498820158979', uptime_last_hour: 60, uptime_last_day: 9.5, uptime_last_week: 70.13, downtime_last_hour: 0, downtime_last_day: 0.5, downtime_last_week: 12.87 },
+        ],
+        next: `/reports/${EXAMPLE_ID}/stores?sort=downtime_last_week&order=desc&min_downtime_last_week=10&limit=2&cursor=eyJzIjoiZG93bnRpbWVfbGFzdF93ZWVrIiwibyI6ImRlc2MiLCJ2IjoxMi44NywiaSI6IjE0ODE5NjY0OTg4MjAxNTg5NzkifQ`,
+      },
+    },
+  },
   compatTrigger: { created: { summary: 'The new report id', value: { report_id: EXAMPLE_ID } } },
   compatStatusRequest: { byId: { summary: 'A report id', value: { report_id: EXAMPLE_ID } } },
   compatState: {
@@ -298,6 +311,31 @@ export const PROBLEM_EXAMPLES = {
       errors: [
         { path: 'status', message: 'Invalid option: expected one of "queued"|"running"|"complete"|"failed"|"cancelled"|"expired"' },
         { path: 'limit', message: 'Too big: expected number to be <=100' },
+      ],
+    },
+  },
+  invalidDownloadFormat: {
+    summary: 'A format other than csv or jsonl',
+    value: {
+      type: ProblemType.invalidRequest,
+      title: 'Invalid request',
+      status: 400,
+      detail: 'format: must be csv or jsonl',
+      instance: `/reports/${EXAMPLE_ID}/download`,
+      errors: [{ path: 'format', message: 'must be csv or jsonl' }],
+    },
+  },
+  invalidStoresQuery: {
+    summary: 'Bad sort, bounds or cursor, each listed',
+    value: {
+      type: ProblemType.invalidRequest,
+      title: 'Invalid request',
+      status: 400,
+      detail: 'sort: Invalid option; min_downtime_last_week: Invalid input: expected number, received NaN',
+      instance: `/reports/${EXAMPLE_ID}/stores`,
+      errors: [
+        { path: 'sort', message: 'Invalid option' },
+        { path: 'min_downtime_last_week', message: 'Invalid input: expected number, received NaN' },
       ],
     },
   },

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { ReportStatus } from '@store-uptime/db';
 import { REPORT_ID_FORM } from '@store-uptime/queue';
-import { REPORT_WARNING_CODES, UPTIME_METHODS } from '@store-uptime/uptime';
+import { REPORT_VALUE_COLUMNS, REPORT_WARNING_CODES, UPTIME_METHODS } from '@store-uptime/uptime';
 import { WEBHOOK_EVENTS } from '@store-uptime/webhooks';
 import { getReportBodyDocSchema, listQuerySchema, reportIdSchema, triggerBodySchema } from '../reports/report-params';
+import { reportRowsQuerySchema, type ReportRowsQueryParameter } from '../reports/report-rows-params';
 import { webhookCreateSchema, webhookIdSchema } from '../webhooks/webhook-params';
 import { STORE_SCHEMAS } from '../stores/store-views';
 
@@ -62,6 +63,12 @@ const signingSecret = z
   .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/)
   .describe('The Standard Webhooks signing secret: whsec_ and the base64 key. Shown once; keep it to verify webhook-signature.');
 
+/** One store's line of a report: the CSV's columns and numbers (minutes for the hour, hours for the day and week). */
+const reportStoreRow = z.object({
+  store_id: z.string(),
+  ...Object.fromEntries(REPORT_VALUE_COLUMNS.map((name) => [name, z.number().min(0).describe('As the CSV prints it (two decimals)')])),
+}) as z.ZodObject<{ store_id: z.ZodString } & Record<(typeof REPORT_VALUE_COLUMNS)[number], z.ZodNumber>>;
+
 const schemas = {
   ReportId: reportId,
   ReportLinks: links,
@@ -100,6 +107,12 @@ const schemas = {
         }),
       )
       .describe('The latest 100 attempts, newest first'),
+  }),
+  ReportStoreRow: reportStoreRow,
+  ReportStores: z.object({
+    report_id: reportId,
+    items: z.array(reportStoreRow).describe('In the requested order; ties by store_id'),
+    next: z.string().nullable().describe('The next page (same parameters, opaque cursor); null on the last page'),
   }),
   CompatTriggerAnswer: z.object({ report_id: reportId }),
   CompatStatusRequest: getReportBodyDocSchema.extend({ report_id: reportId }),
@@ -144,6 +157,12 @@ export function schemaRef(name: SchemaName): { $ref: string } {
 /** The schema of one query parameter of GET /reports, from the zod schema that validates it. */
 export function listQueryParameterSchema(name: keyof typeof listQuerySchema.shape): Record<string, unknown> {
   const { $schema: _dialect, ...schema } = z.toJSONSchema(listQuerySchema.shape[name].unwrap(), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return schema;
+}
+
+/** The schema of one query parameter of GET /reports/{id}/stores. */
+export function rowsQueryParameterSchema(name: ReportRowsQueryParameter): Record<string, unknown> {
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(reportRowsQuerySchema.shape[name].unwrap(), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   return schema;
 }
 

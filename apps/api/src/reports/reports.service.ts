@@ -3,7 +3,19 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import type { ApiEnv } from '@store-uptime/config';
-import { ReportEntity, ReportsRepository, ReportStatus, type ReportResourceState, type ReportListFilter, type ReportListPage, type ReportListPosition } from '@store-uptime/db';
+import {
+  ReportEntity,
+  ReportRowsRepository,
+  ReportsRepository,
+  ReportStatus,
+  type ReportResourceState,
+  type ReportListFilter,
+  type ReportListPage,
+  type ReportListPosition,
+  type ReportRow,
+  type ReportRowsPage,
+  type ReportRowsQuery,
+} from '@store-uptime/db';
 import {
   failedJobReason,
   IDEMPOTENCY_KEY_TTL_HOURS,
@@ -113,6 +125,7 @@ export class ReportsService {
   constructor(
     @InjectQueue(QUEUES.reports) private readonly queue: Queue<ReportJobData, ReportJobResult>,
     private readonly reports: ReportsRepository,
+    private readonly reportRows: ReportRowsRepository,
     @Inject(REPORT_STORAGE) private readonly storage: ReportStorage,
     @Inject(API_ENV) private readonly env: ApiEnv,
     @Inject(API_METRICS) private readonly metrics: ApiMetrics,
@@ -275,8 +288,34 @@ export class ReportsService {
 
   /** A fresh presigned URL of a complete report (GET /reports/:id/download). */
   async downloadUrl(id: string, caller: Caller): Promise<string> {
+    const row = await this.completeReport(id, caller);
+    return this.presign(id, row.s3Key ?? '');
+  }
+
+  /** A page of a complete report's rows (GET /reports/:id/stores). */
+  async rowsPage(id: string, caller: Caller, query: ReportRowsQuery): Promise<ReportRowsPage> {
+    await this.completeReport(id, caller);
+    return this.database(() => this.reportRows.page(id, query));
+  }
+
+  /**
+   * Every row of a complete report in store order (the JSON Lines download). The report's state is
+   * checked first, so a 404/409/410 is still an ordinary answer; once rows flow, a failure can only
+   * cut the stream short.
+   */
+  async streamRows(id: string, caller: Caller, onBatch: (rows: ReportRow[]) => Promise<void>): Promise<() => Promise<number>> {
+    await this.completeReport(id, caller);
+    return () => this.reportRows.stream(id, onBatch);
+  }
+
+  /**
+   * The report's row when it is complete (and visible to the caller); otherwise the answer every
+   * route that reads a report's results gives: 404 unknown or another owner's, 410 expired, 409
+   * failed, cancelled or not complete yet (with Retry-After).
+   */
+  private async completeReport(id: string, caller: Caller): Promise<ReportEntity> {
     const { row, status, error } = await this.details(id, caller);
-    if (status === ReportStatus.complete && row.s3Key) return this.presign(id, row.s3Key);
+    if (status === ReportStatus.complete && row.s3Key) return row;
     if (status === ReportStatus.expired) throw reportExpired(id);
     if (status === ReportStatus.failed) {
       throw new ProblemException(HttpStatus.CONFLICT, ProblemType.reportFailed, 'Report failed', `The report failed: ${error ?? 'unknown reason'}`);

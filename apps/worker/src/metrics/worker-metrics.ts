@@ -24,7 +24,7 @@ export class WorkerMetrics {
 
   readonly stageSeconds = new Histogram({
     name: 'report_stage_duration_seconds',
-    help: 'Time per report stage (load, compute, upload).',
+    help: 'Time per report stage (load, compute, rows: the rows written to PostgreSQL, upload).',
     labelNames: ['stage'] as const,
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
     registers: [this.registry],
@@ -50,7 +50,7 @@ export class WorkerMetrics {
   }
 
   /** Times consecutive stages: each `done(stage)` records the time since the previous one. */
-  stageTimer(): { done(stage: 'load' | 'compute' | 'upload'): void } {
+  stageTimer(): { done(stage: 'load' | 'compute' | 'rows' | 'upload'): void } {
     let last = performance.now();
     return {
       done: (stage) => {

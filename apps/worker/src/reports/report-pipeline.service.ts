@@ -6,7 +6,7 @@ import { writeReportCsv } from '@store-uptime/csv';
 import { isReportId, type ReportJobData, type ReportJobResult } from '@store-uptime/queue';
 import { isUptimeMethod, reportTable, UPTIME_METHODS } from '@store-uptime/uptime';
 import { describeS3Error, reportKey, type ReportStorage } from '@store-uptime/storage';
-import { ReportsRepository, ReportStatus, type ReportEntity } from '@store-uptime/db';
+import { ReportRowsRepository, ReportsRepository, ReportStatus, type ReportEntity } from '@store-uptime/db';
 import { reportWarnings } from '@store-uptime/uptime';
 import type { ComputeRunner } from '../compute/compute-runner';
 import type { ComputeResult } from '../compute/report-computation';
@@ -17,11 +17,12 @@ import { ReportCancelled } from './report-cancel-watch';
 /** Progress reported at each stage (0…1), to the job (live) and to the reports row (durable). */
 const PROGRESS = { started: 0.05, loaded: 0.4, computed: 0.8, uploaded: 0.95, complete: 1 } as const;
 
-type Stage = 'load' | 'compute' | 'upload' | 'record';
+type Stage = 'load' | 'compute' | 'rows' | 'upload' | 'record';
 
 const STAGE_TEXT: Record<Stage, string> = {
   load: 'reading the data from PostgreSQL failed',
   compute: 'computing the report failed',
+  rows: 'writing the report rows to PostgreSQL failed',
   upload: 'writing the CSV to S3 failed',
   record: 'updating the report record failed',
 };
@@ -82,13 +83,14 @@ export interface ReportJobContext {
 
 /**
  * One report, start to finish: mark running → load the window and run the engine (in a thread)
- * → stream the CSV to S3 → mark complete. Every stage moves the progress; every failure becomes
+ * → write its rows to PostgreSQL → stream the CSV to S3 → mark complete. Every stage moves the progress; every failure becomes
  * a ReportStageError (retried by BullMQ) or an UnrecoverableError (parameters that can never work).
  */
 @Injectable()
 export class ReportPipelineService {
   constructor(
     private readonly reports: ReportsRepository,
+    private readonly reportRows: ReportRowsRepository,
     @Inject(REPORT_STORAGE) private readonly storage: ReportStorage,
     @Inject(COMPUTE_RUNNER) private readonly compute: ComputeRunner,
     @Inject(WORKER_METRICS) private readonly metrics: WorkerMetrics,
@@ -150,6 +152,9 @@ export class ReportPipelineService {
 
     const key = reportKey(reportId);
     try {
+      await this.stage('rows', () => this.writeRows(reportId, result));
+      if (job.signal?.aborted) throw job.signal.reason;
+      timer.done('rows');
       await this.stage('upload', async () => {
         await this.storage.ensureBucket();
         await this.uploadCsv(key, result, job.signal);
@@ -157,7 +162,7 @@ export class ReportPipelineService {
       if (job.signal?.aborted) throw job.signal.reason;
     } catch (error) {
       // Stopped mid-upload (or just after it): the upload has settled, so nothing can land after this.
-      if (job.signal?.aborted) await this.discard(key, log);
+      if (job.signal?.aborted) await this.discard(reportId, key, log);
       throw error;
     }
     timer.done('upload');
@@ -180,8 +185,8 @@ export class ReportPipelineService {
       const current = await this.stage('record', () => this.reports.find(reportId));
       // Another worker (this job taken over after a stall) completed it first, with the same key and CSV.
       if (current?.status === ReportStatus.complete && current.s3Key) return storedResult(current);
-      // Cancelled while it ran: the CSV must not outlive the report.
-      await this.discard(key, log);
+      // Cancelled while it ran: neither the CSV nor the rows may outlive the report.
+      await this.discard(reportId, key, log);
       throw notRunnable(current);
     }
     await job.updateProgress(PROGRESS.complete);
@@ -215,9 +220,21 @@ export class ReportPipelineService {
     if (written.status === 'rejected') throw written.reason;
   }
 
-  private async discard(key: string, log: object): Promise<void> {
+  /**
+   * The report's rows as data (GET /reports/{id}/stores, JSON Lines), from the same arrays the CSV
+   * is written from. The one place the pipeline writes them: a report computed in store-range
+   * shards calls ReportRowsRepository.replace once per shard with that shard's range instead.
+   */
+  private async writeRows(reportId: string, result: ComputeResult): Promise<void> {
+    await this.reportRows.replace(reportId, result.report);
+  }
+
+  private async discard(reportId: string, key: string, log: object): Promise<void> {
     await this.storage.discard(key).catch((error: unknown) => {
       this.logger.error({ ...log, key, err: error }, 'could not delete the CSV of a stopped report');
+    });
+    await this.reportRows.remove(reportId).catch((error: unknown) => {
+      this.logger.error({ ...log, err: error }, 'could not delete the rows of a stopped report');
     });
   }
 

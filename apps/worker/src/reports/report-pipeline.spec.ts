@@ -8,7 +8,7 @@ import type { ComputeRunner } from '../compute/compute-runner';
 import type { ComputeResult, ComputeStage } from '../compute/report-computation';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { networkFailure, ReportPipelineService, ReportStageError } from './report-pipeline.service';
-import type { ReportsRepository } from '@store-uptime/db';
+import type { ReportRowsRepository, ReportsRepository } from '@store-uptime/db';
 import type { ReportCancelWatch } from './report-cancel-watch';
 import { ReportProcessor } from './report.processor';
 import type { WebhookRelayService } from '../webhooks/webhook-relay.service';
@@ -82,14 +82,24 @@ function setup(options: { row?: Partial<ReportEntity> | null; upload?: (key: str
     },
     close: async () => undefined,
   };
-  const pipeline = new ReportPipelineService(records, storage, compute, new WorkerMetrics(), silent);
+  const reportRows = {
+    replace: async (_id: string, report: ComputeResult['report']) => {
+      calls.push(`rows ${report.storeIds.offsets.length - 1}`);
+      return report.storeIds.offsets.length - 1;
+    },
+    remove: async () => {
+      calls.push('rows removed');
+      return 0;
+    },
+  } as unknown as ReportRowsRepository;
+  const pipeline = new ReportPipelineService(records, reportRows, storage, compute, new WorkerMetrics(), silent);
   const jobProgress: number[] = [];
   const context = (data: object = { reportId: ID, asOf: null, method: 'hourly' }, attempt = 1) => ({
     data: data as never,
     attempt,
     updateProgress: async (progress: number) => void jobProgress.push(progress),
   });
-  return { pipeline, records, calls, uploads, jobProgress, context };
+  return { pipeline, records, reportRows, calls, uploads, jobProgress, context };
 }
 
 describe('ReportPipelineService', () => {
@@ -101,6 +111,8 @@ describe('ReportPipelineService', () => {
     expect(jobProgress).toEqual([0.05, 0.4, 0.8, 0.95, 1]);
     expect(calls[0]).toBe('running 0.05');
     expect(calls).toContain('progress 0.4');
+    // The rows are written after the computation and before the report is complete.
+    expect(calls.indexOf('rows 2')).toBeGreaterThan(calls.indexOf('progress 0.8'));
     expect(calls.at(-1)).toBe(
       `complete ${JSON.stringify({ s3Key: `reports/${ID}.csv`, storesCount: 2, pollsAfterNow: 0, nowUsed: new Date('2023-01-25T18:00:00Z'), warnings: [] })}`,
     );
@@ -178,14 +190,14 @@ describe('ReportPipelineService', () => {
 
 describe('ReportProcessor', () => {
   function processorWith(pipelineRun: () => Promise<never>) {
-    const { records, calls } = setup();
+    const { records, reportRows, calls } = setup();
     const cancels = { watch: () => ({ signal: new AbortController().signal, stop: () => undefined }) } as unknown as ReportCancelWatch;
     // The relay is told when a report's final status (and so its webhook events) was written.
     const relay = { nudge: () => calls.push('webhook relay nudged') } as unknown as WebhookRelayService;
-    const processor = new ReportProcessor({ run: pipelineRun } as unknown as ReportPipelineService, records, cancels, relay, new WorkerMetrics(), silent);
+    const processor = new ReportProcessor({ run: pipelineRun } as unknown as ReportPipelineService, records, reportRows, cancels, relay, new WorkerMetrics(), silent);
     const job = (attemptsMade: number) =>
       ({ id: ID, data: { reportId: ID, asOf: null, method: 'hourly' }, attemptsMade, opts: { attempts: 3 } }) as unknown as Job;
-    return { processor, calls, job };
+    return { processor, records, calls, job };
   }
 
   it('marks the report queued again and rethrows when attempts are left', async () => {
@@ -196,12 +208,21 @@ describe('ReportProcessor', () => {
     expect(calls).toEqual(['retrying attempt 1 failed: reading the data from PostgreSQL failed: timeout']);
   });
 
-  it('marks the report failed with the reason on the last attempt, and rethrows', async () => {
+  it('marks the report failed with the reason on the last attempt, deletes the rows it wrote, and rethrows', async () => {
     const { processor, calls, job } = processorWith(async () => {
       throw new Error('writing the CSV to S3 failed: AccessDenied');
     });
     await expect(processor.process(job(2))).rejects.toThrow('AccessDenied');
-    expect(calls).toEqual(['failed writing the CSV to S3 failed: AccessDenied', 'webhook relay nudged']);
+    expect(calls).toEqual(['failed writing the CSV to S3 failed: AccessDenied', 'rows removed']);
+  });
+
+  it('keeps the rows when the report could not be failed (another worker completed it meanwhile)', async () => {
+    const { processor, records, calls, job } = processorWith(async () => {
+      throw new Error('writing the CSV to S3 failed: AccessDenied');
+    });
+    records.fail = async () => false;
+    await expect(processor.process(job(2))).rejects.toThrow('AccessDenied');
+    expect(calls).toEqual(['webhook relay nudged']);
   });
 
   it('marks the report failed at once for an unrecoverable error', async () => {
@@ -209,6 +230,6 @@ describe('ReportProcessor', () => {
       throw new UnrecoverableError('unknown method "weekly"');
     });
     await expect(processor.process(job(0))).rejects.toBeInstanceOf(UnrecoverableError);
-    expect(calls).toEqual(['failed unknown method "weekly"', 'webhook relay nudged']);
+    expect(calls).toEqual(['failed unknown method "weekly"', 'rows removed', 'webhook relay nudged']);
   });
 });

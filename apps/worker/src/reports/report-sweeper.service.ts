@@ -4,7 +4,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { WorkerEnv } from '@store-uptime/config';
-import { ReportsRepository, WebhooksRepository } from '@store-uptime/db';
+import { ReportRowsRepository, ReportsRepository, WebhooksRepository } from '@store-uptime/db';
 import { failedJobReason, IDEMPOTENCY_KEY_TTL_HOURS, LOST_JOB_REASON, QUEUES, withTimeout } from '@store-uptime/queue';
 import { reportKey, type ReportStorage } from '@store-uptime/storage';
 import { WorkerMetrics } from '../metrics/worker-metrics';
@@ -29,8 +29,8 @@ const REDIS_READ_TIMEOUT_MS = 5_000;
  *   REPORT_LOST_AFTER_SECONDS whose job no longer exists (Redis lost it) are failed by the lost-job
  *   rule (ReportsRepository.failLost, which the API's status read applies to the one report it is
  *   asked about), and those whose job failed without the row saying so get its reason;
- * - retention: complete reports older than REPORT_RETENTION_DAYS lose their CSV and become
- *   expired (download and legacy status then answer 410); idempotency keys past their 24 h go,
+ * - retention: complete reports older than REPORT_RETENTION_DAYS lose their CSV and their rows and
+ *   become expired (download and legacy status then answer 410); idempotency keys past their 24 h go,
  *   and so do webhook deliveries (messages, attempts) and report callbacks of that age.
  */
 @Injectable()
@@ -41,6 +41,7 @@ export class ReportSweeperService implements OnApplicationBootstrap, BeforeAppli
   constructor(
     private readonly reports: ReportsRepository,
     private readonly webhooks: WebhooksRepository,
+    private readonly reportRows: ReportRowsRepository,
     @Inject(REPORT_STORAGE) private readonly storage: ReportStorage,
     @InjectQueue(QUEUES.reports) private readonly queue: Queue,
     private readonly config: ConfigService<WorkerEnv, true>,
@@ -87,18 +88,20 @@ export class ReportSweeperService implements OnApplicationBootstrap, BeforeAppli
   }
 
   /**
-   * The CSV is deleted before the row says expired: a pass cut short in between leaves a complete
-   * row the next pass expires (deleting is idempotent), never an expired row with an object left.
+   * The CSV and the rows are deleted before the row says expired: a pass cut short in between
+   * leaves a complete row the next pass expires (deleting is idempotent), never an expired row with
+   * an object or rows left.
    */
   private async sweepExpired(): Promise<number> {
     const retentionSeconds = this.config.get('REPORT_RETENTION_DAYS', { infer: true }) * 86_400;
     let expired = 0;
     for (const { id, s3Key } of await this.reports.findExpirable(retentionSeconds, BATCH)) {
       await this.storage.discard(s3Key ?? reportKey(id));
+      await this.reportRows.remove(id);
       if (await this.reports.expire(id)) {
         expired++;
         this.metrics.expiredReports.inc();
-        this.logger.info({ reportId: id }, 'report expired: its CSV was deleted');
+        this.logger.info({ reportId: id }, 'report expired: its CSV and rows were deleted');
       }
     }
     await this.reports.deleteStaleIdempotencyKeys(IDEMPOTENCY_KEY_TTL_HOURS);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { ReportsRepository } from '@store-uptime/db';
+import { ReportRowsRepository, ReportsRepository } from '@store-uptime/db';
 import { failedJobReason, REPORT_CANCELLED_REASON, type ReportJobData, type ReportJobResult } from '@store-uptime/queue';
 import { ComputeAbortedError } from '../compute/compute-runner';
 import { WorkerMetrics } from '../metrics/worker-metrics';
@@ -22,6 +22,7 @@ export class ReportProcessor {
   constructor(
     private readonly pipeline: ReportPipelineService,
     private readonly reports: ReportsRepository,
+    private readonly reportRows: ReportRowsRepository,
     private readonly cancels: ReportCancelWatch,
     private readonly webhookRelay: WebhookRelayService,
     @Inject(WORKER_METRICS) private readonly metrics: WorkerMetrics,
@@ -70,10 +71,18 @@ export class ReportProcessor {
       const message = error instanceof Error ? error.message : String(error);
       const final = error instanceof UnrecoverableError || attempt >= (job.opts.attempts ?? 1);
       if (final) {
-        await this.reports.fail(job.data.reportId, message).catch((dbError: unknown) => {
+        const failed = await this.reports.fail(job.data.reportId, message).catch((dbError: unknown) => {
           // The job's own failed state still answers the API; the sweep brings the row in line later.
           this.logger.error({ ...log, err: dbError }, 'could not mark the report failed');
+          return false;
         });
+        // Rows an attempt wrote before it failed (the upload, say) have no report to serve. Only when
+        // this failed it: a report another worker completed meanwhile keeps its rows.
+        if (failed) {
+          await this.reportRows.remove(job.data.reportId).catch((dbError: unknown) => {
+            this.logger.warn({ ...log, err: dbError }, 'could not delete the rows of a failed report');
+          });
+        }
         this.metrics.jobs.labels('failed').inc();
         this.logger.error({ ...log, err: error }, 'report failed');
         this.webhookRelay.nudge();

@@ -51,6 +51,23 @@ export class BinaryCopyWriter {
     this.length += written;
   }
 
+  /** A text field from UTF-8 bytes already encoded (`bytes[start .. end)`), copied as they are. */
+  utf8(bytes: Uint8Array, start: number, end: number): void {
+    const length = end - start;
+    this.reserve(4 + length);
+    this.putInt32(length);
+    this.buffer.set(bytes.subarray(start, end), this.length);
+    this.length += length;
+  }
+
+  /** A `double precision` field. */
+  float64(value: number): void {
+    this.reserve(12);
+    this.putInt32(8);
+    this.buffer.writeDoubleBE(value, this.length);
+    this.length += 8;
+  }
+
   int16(value: number): void {
     this.reserve(6);
     this.putInt32(2);
