@@ -213,7 +213,7 @@ describe('ReportProcessor', () => {
       throw new Error('writing the CSV to S3 failed: AccessDenied');
     });
     await expect(processor.process(job(2))).rejects.toThrow('AccessDenied');
-    expect(calls).toEqual(['failed writing the CSV to S3 failed: AccessDenied', 'rows removed']);
+    expect(calls).toEqual(['failed writing the CSV to S3 failed: AccessDenied', 'rows removed', 'webhook relay nudged']);
   });
 
   it('keeps the rows when the report could not be failed (another worker completed it meanwhile)', async () => {
