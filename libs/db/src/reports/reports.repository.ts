@@ -88,8 +88,8 @@ export class ReportsRepository {
   }
 
   /** The rows of those of `ids` that exist, in no particular order (one statement for any number). */
-  findMany(ids: string[]): Promise<ReportEntity[]> {
-    if (ids.length === 0) return Promise.resolve([]);
+  async findMany(ids: string[]): Promise<ReportEntity[]> {
+    if (ids.length === 0) return [];
     return this.dataSource.getRepository(ReportEntity).findBy({ id: In(ids.map(checked)) });
   }
 
