@@ -123,6 +123,8 @@ async function main(): Promise<void> {
     started = performance.now();
     const running = await trigger(api, Number(values.running));
     console.log(`${running.length} reports queued in ${((performance.now() - started) / 1000).toFixed(1)} s (queue paused)`);
+    // The triggers' own log lines may still be on their way to the file.
+    await sleep(1_000);
     const logBefore = readFileSync(join(logDir, 'api.log'), 'utf8').split('\n').length;
 
     const options = { connections: Number(values.connections), seconds: Number(values.seconds), headers: authorization };
@@ -131,14 +133,18 @@ async function main(): Promise<void> {
       ['GET /get_report', (id: string) => `/get_report?report_id=${id}`],
       ['GET /reports/{id}', (id: string) => `/reports/${id}`],
     ] as const;
-    for (const [route, path] of routes) {
-      for (const [label, ids] of [['complete', complete], ['running', running], ['mixed', mixed]] as const) {
+    // Both routes over the same ids one after the other, so a change in the machine's load between
+    // two measurements skews the comparison of the routes as little as it can.
+    for (const [label, ids] of [['complete', complete], ['running', running], ['mixed', mixed]] as const) {
+      for (const [route, path] of routes) {
         const figures = await statusReads(api, ids, path, options);
         console.log(`${describeReads(`${route}, ${label}`, ids.length, figures, options)}; load ${load()}`);
       }
     }
 
-    const logLines = readFileSync(join(logDir, 'api.log'), 'utf8').split('\n').length - logBefore;
+    const written = readFileSync(join(logDir, 'api.log'), 'utf8').split('\n').slice(logBefore - 1).filter((line) => line !== '');
+    const logLines = written.length;
+    for (const line of written.slice(0, 3)) console.log(`  written: ${line.slice(0, 300)}`);
     const metrics = await (await fetch(`${api}/metrics`)).text();
     const counted = (route: string) =>
       metrics

@@ -1,6 +1,7 @@
 /**
  * `npm run bench:store`: one store on demand (GET /stores/{store_id}/uptime) on full-scale data
- * (~1.8 M polls, 14 k stores; bench/full-scale-data.ts), at a fixed rate over random stores.
+ * (~1.8 M polls, 14 k stores; bench/full-scale-data.ts), or --scale K times that fleet (10: ~18 M
+ * polls, 141 k stores; scaledFleet), at a fixed rate over random stores.
  *
  *   1. ingests the data into a database of its own and starts the built API as a process (as in
  *      production; the worker is not needed);
@@ -14,7 +15,8 @@
  *
  * Target: p99 ≤ 30 ms at 200 requests/s for the uptime route.
  *
- *   npm run build && npm run bench:store [-- --rate 200 --seconds 20 --connections 20]
+ *   npm run build && npm run bench:store [-- --scale 10 --rate 200 --seconds 20 --connections 20]
+ *   npm run bench:store -- --database-url postgres://…/loaded   (data already there: no ingest, nothing dropped)
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -29,7 +31,7 @@ import { ingestFiles } from '@store-uptime/db';
 import { QUEUES, workerConnection } from '@store-uptime/queue';
 import { createMigratedDatabase } from '../test/support/temp-database';
 import { freePort, startApp, stop, waitReady } from './bench-apps';
-import { fullScalePolls, SAMPLE_HOURS, SAMPLE_TIMEZONES } from './full-scale-data';
+import { scaledFleet } from './full-scale-data';
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +39,9 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     connections: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '1000' },
+    scale: { type: 'string', default: '1' },
+    // A database already loaded (e.g. by an earlier run's data, npm run ingest): used as it is, kept afterwards.
+    'database-url': { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
     'log-dir': { type: 'string' },
   },
@@ -92,20 +97,23 @@ async function measure(api: string, apiPid: number | undefined, route: Route, st
 }
 
 async function main(): Promise<void> {
-  const polls = fullScalePolls();
-  const database = await createMigratedDatabase(services.databaseUrl, 'uptime_bench');
+  const given = values['database-url'];
+  const database = given ? { url: given, drop: () => Promise.resolve() } : await createMigratedDatabase(services.databaseUrl, 'uptime_bench');
   const children: ChildProcess[] = [];
   const redisPrefix = `bench-store-${randomBytes(4).toString('hex')}`;
   try {
-    await database.dataSource.destroy();
     const pool = new Pool({ connectionString: database.url });
-    const started = performance.now();
-    const ingest = await ingestFiles(pool, { polls, hours: SAMPLE_HOURS, timezones: SAMPLE_TIMEZONES });
-    const loaded = ingest.files.map((file) => `${file.rowsLoaded.toLocaleString('en-US')} ${file.kind}`).join(', ');
-    console.log(`data: ${polls}; ingested ${loaded} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    if ('dataSource' in database) {
+      await database.dataSource.destroy();
+      const fleet = scaledFleet(Number(values.scale));
+      const started = performance.now();
+      const ingest = await ingestFiles(pool, fleet);
+      const loaded = ingest.files.map((file) => `${file.rowsLoaded.toLocaleString('en-US')} ${file.kind}`).join(', ');
+      console.log(`data: ${fleet.polls} (${values.scale}× the sample fleet); ingested ${loaded} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      await pool.query('VACUUM ANALYZE');
+    }
     const { rows: stores } = await pool.query<{ store_id: string }>('SELECT DISTINCT store_id FROM store_status');
     const { rows: [{ latest }] } = await pool.query<{ latest: Date }>('SELECT max(timestamp_utc) AS latest FROM store_status');
-    await pool.query('VACUUM ANALYZE');
     await pool.end();
     const storeIds = stores.map((row) => row.store_id);
 

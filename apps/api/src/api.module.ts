@@ -5,13 +5,14 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { appLogOptions, loadAppConfig, pgPoolSettings, s3SettingsFromEnv, validateApiEnv, type ApiEnv, type AppConfigOptions } from '@store-uptime/config';
 import { ApiKeysRepository, dataSourceOptionsFromUrl, ReportEntity, ReportRowsRepository, ReportsRepository, WebhooksRepository } from '@store-uptime/db';
-import { ListenedQueue, producerConnection, QUEUES } from '@store-uptime/queue';
+import { ListenedQueue, producerConnection, QUEUES, statusReadConnection } from '@store-uptime/queue';
 import { ReportStorage } from '@store-uptime/storage';
 import { EXTRA_READINESS_CHECKS, HealthController } from '@store-uptime/health';
 import { basicAuth, BULL_BOARD_PATH } from './admin/bull-board';
@@ -27,7 +28,7 @@ import { ReportsController } from './reports/reports.controller';
 import { ReportsService } from './reports/reports.service';
 import { StoresController } from './stores/stores.controller';
 import { StoresService } from './stores/stores.service';
-import { API_ENV, API_METRICS, REPORT_STORAGE } from './tokens';
+import { API_ENV, API_METRICS, REPORT_STORAGE, STATUS_REDIS } from './tokens';
 import { WebhookTargets } from './webhooks/webhook-targets';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { WebhooksService } from './webhooks/webhooks.service';
@@ -36,12 +37,16 @@ export type ApiModuleOptions = AppConfigOptions;
 
 const UNLOGGED_PATHS = /^\/(health|metrics)(\/|$)/;
 
-/** Closes the S3 clients on shutdown (Nest owns the rest: TypeORM, BullMQ). */
+/** Closes the S3 clients and the status-read connection on shutdown (Nest owns the rest: TypeORM, BullMQ). */
 @Injectable()
 class ApiResources implements OnApplicationShutdown {
-  constructor(@Inject(REPORT_STORAGE) private readonly storage: ReportStorage) {}
+  constructor(
+    @Inject(REPORT_STORAGE) private readonly storage: ReportStorage,
+    @Inject(STATUS_REDIS) private readonly statusRedis: Redis,
+  ) {}
   onApplicationShutdown(): void {
     this.storage.destroy();
+    this.statusRedis.disconnect();
   }
 }
 
@@ -134,6 +139,7 @@ export class ApiModule {
         { provide: API_ENV, useValue: env },
         { provide: API_METRICS, useFactory: () => new ApiMetrics() },
         { provide: REPORT_STORAGE, useFactory: () => new ReportStorage(s3SettingsFromEnv(env)) },
+        { provide: STATUS_REDIS, useFactory: () => new Redis(statusReadConnection(env.REDIS_URL, env.REDIS_TIMEOUT_MS)) },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_GUARD, useClass: StrictQueryGuard },
         // S3 is not checked: the API only presigns URLs, which needs no request to S3.

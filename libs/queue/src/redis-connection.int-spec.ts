@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import Redis, { type RedisOptions } from 'ioredis';
 import { SERVICES } from '../../../test/e2e/support/test-services';
-import { producerConnection, workerConnection } from './redis-connection';
+import { producerConnection, statusReadConnection, workerConnection } from './redis-connection';
 
 /** Nothing listens on port 1: connecting is refused at once, like a Redis that is down. */
 const DOWN = 'redis://127.0.0.1:1';
@@ -30,6 +30,34 @@ describe('Redis connections, against a live Redis and a down one', () => {
     try {
       const started = Date.now();
       await expect(redis.ping()).rejects.toThrow();
+      expect(Date.now() - started).toBeLessThan(1_000);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it("the API's status-read connection sends the reads of one event-loop turn as one pipeline, each answered with its own hash", async () => {
+    const redis = client(statusReadConnection(SERVICES.redis, 2_000));
+    const prefix = `status-read-spec-${process.pid}-${Date.now()}`;
+    try {
+      await once(redis, 'ready');
+      const keys = Array.from({ length: 100 }, (_, i) => `${prefix}:${i}`);
+      await Promise.all(keys.map((key, i) => redis.hset(key, 'progress', String(i))));
+      const reads = keys.map((key) => redis.hmget(key, 'progress', 'missing'));
+      // Queued for one write at the end of this turn, not sent one by one.
+      expect(redis.autoPipelineQueueSize).toBe(keys.length);
+      expect(await Promise.all(reads)).toEqual(keys.map((_key, i) => [String(i), null]));
+    } finally {
+      await redis.del(...Array.from({ length: 100 }, (_, i) => `${prefix}:${i}`)).catch(() => undefined);
+      redis.disconnect();
+    }
+  });
+
+  it("the API's status-read connection fails a read at once when Redis is down, as the producer's does", async () => {
+    const redis = client(statusReadConnection(DOWN, 300));
+    try {
+      const started = Date.now();
+      await expect(redis.hmget('any', 'timestamp')).rejects.toThrow();
       expect(Date.now() - started).toBeLessThan(1_000);
     } finally {
       redis.disconnect();

@@ -13,9 +13,9 @@ export interface ReportJobSnapshot {
   createdAtMs: number;
 }
 
-interface QueueLike {
-  toKey(type: string): string;
-  backend: { client: Promise<unknown> };
+/** A Redis client that can read hash fields (ioredis; the API's status-read connection). */
+export interface HashReader {
+  hmget(key: string, ...fields: string[]): Promise<(string | null)[]>;
 }
 
 const FIELDS = ['timestamp', 'finishedOn', 'returnvalue', 'failedReason', 'progress'] as const;
@@ -25,11 +25,11 @@ const FIELDS = ['timestamp', 'finishedOn', 'returnvalue', 'failedReason', 'progr
  * (HGETALL + parsing data, options and stack traces) and `Job.getState` (a second round trip).
  * Status polls are the API's hot path (≥ 5,000 reads/s, docs/service.md). It relies on the field names of
  * BullMQ's job hash, which have been stable since BullMQ 1; the end-to-end tests read every state
- * through it. Null when the job does not exist.
+ * through it. `jobKey` is the job's hash (`Queue.toKey(jobId)`: BullMQ owns its key names). Null
+ * when the job does not exist.
  */
-export async function readReportJob(queue: QueueLike, jobId: string): Promise<ReportJobSnapshot | null> {
-  const client = (await queue.backend.client) as { hmget(key: string, ...fields: string[]): Promise<(string | null)[]> };
-  const [timestamp, finishedOn, returnvalue, failedReason, progress] = await client.hmget(queue.toKey(jobId), ...FIELDS);
+export async function readReportJob(client: HashReader, jobKey: string): Promise<ReportJobSnapshot | null> {
+  const [timestamp, finishedOn, returnvalue, failedReason, progress] = await client.hmget(jobKey, ...FIELDS);
   if (timestamp === null) return null;
   return {
     finished: finishedOn !== null,

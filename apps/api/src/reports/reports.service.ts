@@ -1,6 +1,7 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
+import type Redis from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import type { ApiEnv } from '@store-uptime/config';
 import {
@@ -35,9 +36,10 @@ import type { ReportStorage } from '@store-uptime/storage';
 import { isConnectTimeout, PoolGate } from '../database/pool-gate';
 import { DependencyUnavailable, ProblemException, ProblemType, reportExpired, reportNotFound } from '../problem/problem';
 import type { ApiMetrics } from '../metrics/api-metrics';
-import { API_ENV, API_METRICS, REPORT_STORAGE } from '../tokens';
+import { API_ENV, API_METRICS, REPORT_STORAGE, STATUS_REDIS } from '../tokens';
 import { isAdmin, type Caller } from '../auth/caller';
 import type { TriggerParams } from './report-params';
+import { RefreshAheadCache } from './refresh-ahead-cache';
 import { ReuseCache } from './reuse-cache';
 import { newSigningSecret } from '@store-uptime/webhooks';
 import { WebhookTargets } from '../webhooks/webhook-targets';
@@ -105,6 +107,13 @@ const FINISHED_DETAILS_REUSE_MS = 60_000;
  * PostgreSQL read, which held GET /reports/{id} far below the original route's speed.
  */
 const UNFINISHED_ROW_REUSE_MS = 1_000;
+/**
+ * Rows polled again after this long are re-read in the background, all in one query, so reports
+ * polled continuously never wait for their row: a row read for each report once a second, each
+ * poll's own, still cost a third of the REST route's throughput over 200 running reports
+ * (npm run bench:status).
+ */
+const UNFINISHED_ROW_REFRESH_MS = 500;
 
 /**
  * Triggering and reading reports. The API never computes: it writes the durable row, enqueues the
@@ -119,7 +128,7 @@ export class ReportsService {
   private readonly owners = new Map<string, string | null>();
   /** GET /reports/:id: details of finished reports, and rows of unfinished ones (see the reuse windows above). */
   private readonly finishedDetails = new ReuseCache<ReportDetails>(DETAILS_CACHE_LIMIT);
-  private readonly unfinishedRows = new ReuseCache<ReportEntity>(DETAILS_CACHE_LIMIT);
+  private readonly unfinishedRows: RefreshAheadCache<ReportEntity>;
   private readonly pool: PoolGate;
 
   constructor(
@@ -130,11 +139,19 @@ export class ReportsService {
     @Inject(API_ENV) private readonly env: ApiEnv,
     @Inject(API_METRICS) private readonly metrics: ApiMetrics,
     private readonly webhookTargets: WebhookTargets,
+    @Inject(STATUS_REDIS) private readonly statusRedis: Redis,
     private readonly logger: PinoLogger,
   ) {
     this.logger.setContext('ReportsService');
     this.pool = new PoolGate(env.DB_POOL_SIZE, env.DB_POOL_WAIT_MS);
+    this.unfinishedRows = new RefreshAheadCache({
+      limit: DETAILS_CACHE_LIMIT,
+      maxAgeMs: UNFINISHED_ROW_REUSE_MS,
+      refreshAfterMs: UNFINISHED_ROW_REFRESH_MS,
+      readMany: async (ids) => new Map((await this.database(() => this.reports.findMany(ids))).map((row) => [row.id, row])),
+    });
     logConnectionErrors(this.queue, (fields) => this.logger.warn(fields, 'Redis connection error'));
+    logConnectionErrors(this.statusRedis, (fields) => this.logger.warn(fields, 'Redis connection error (status reads)'));
   }
 
   /**
@@ -276,7 +293,7 @@ export class ReportsService {
     // Redis down: the row is still a truthful (if slightly stale) answer.
     if (job === undefined) return { row, status: row.status, progress: row.progress, error: row.error };
     if (job?.state === 'pending') {
-      this.unfinishedRows.set(id, row, UNFINISHED_ROW_REUSE_MS);
+      this.unfinishedRows.set(id, row);
       return { row, status: row.status, progress: job.progress, error: row.error };
     }
     if (job?.state === 'finished-failed') return { row, status: ReportStatus.failed, progress: row.progress, error: job.reason };
@@ -334,7 +351,7 @@ export class ReportsService {
   }
 
   private async jobView(id: string): Promise<JobView | null> {
-    const job = await this.redis(() => readReportJob(this.queue, id));
+    const job = await this.redis(() => readReportJob(this.statusRedis, this.queue.toKey(id)));
     if (!job) return null;
     if (job.finished) {
       if (job.result) return { state: 'finished-ok', result: job.result, createdAtMs: job.createdAtMs };

@@ -8,6 +8,7 @@ import { PROBLEM_CONTENT_TYPE } from '../problem/problem';
 import { compatStateView, reportDetailsView } from './report-views';
 import type { ReportsService } from './reports.service';
 import type { ApiKeyVerifier } from '../auth/api-key-verifier';
+import type { Caller } from '../auth/caller';
 
 /**
  * Status reads answered straight from Node's HTTP server, before Express: `GET /get_report?report_id=<id>`
@@ -27,54 +28,61 @@ import type { ApiKeyVerifier } from '../auth/api-key-verifier';
  * path, a malformed or repeated id, any query parameter on /reports/<id>, extra parameters) falls
  * through to Express, so the 400 answers and every other route stay in one place (the controllers).
  */
+/** The @Header of both routes' Nest handlers. */
+const HANDLER_HEADERS: Readonly<Record<string, string>> = { 'Cache-Control': 'no-store' };
+
 export function installStatusFastLane(
   server: Server,
   deps: { reports: ReportsService; verifier: ApiKeyVerifier; metrics: ApiMetrics; logger: PinoLogger },
 ): void {
   const [express] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
   if (!express) throw new Error('the HTTP server has no request handler to put the fast lane in front of');
-  const headers = helmetHeaders();
+  // Helmet's headers as one flat list: each answer passes them to writeHead with its own, one call
+  // instead of a setHeader per header (a tenth of the lane's own CPU per read).
+  const securityHeaders = helmetHeaders().flat();
 
-  const reply = (res: ServerResponse, route: string, status: number, contentType: string, body: unknown, started: bigint, extra: Record<string, string> = {}) => {
+  const reply = (res: ServerResponse, route: string, status: number, contentType: string, body: unknown, started: bigint, extra: Readonly<Record<string, string>>) => {
     const payload = JSON.stringify(body);
-    for (const [name, value] of headers) res.setHeader(name, value);
-    for (const [name, value] of Object.entries(extra)) res.setHeader(name, value);
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Content-Type', contentType);
-    res.setHeader('Content-Length', Buffer.byteLength(payload));
-    res.statusCode = status;
+    res.writeHead(status, [...securityHeaders, ...Object.entries(extra).flat(), 'Content-Type', contentType, 'Content-Length', String(Buffer.byteLength(payload))]);
     res.end(payload);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     deps.metrics.requests.observe({ method: 'GET', route, status: String(status) }, seconds);
   };
 
-  const answer = (res: ServerResponse, route: string, instance: string, started: bigint, body: Promise<unknown>) => {
-    body.then(
-      (view) => reply(res, route, 200, 'application/json; charset=utf-8', view, started),
-      (error: unknown) => {
-        const { problem, headers: extra } = problemFromException(error, instance);
-        logServerProblem(deps.logger, error, problem);
-        reply(res, route, problem.status, `${PROBLEM_CONTENT_TYPE}; charset=utf-8`, problem, started, extra);
-      },
-    );
+  const problem = (res: ServerResponse, route: string, instance: string, started: bigint, error: unknown, extra: Readonly<Record<string, string>>) => {
+    const { problem, headers } = problemFromException(error, instance);
+    logServerProblem(deps.logger, error, problem);
+    reply(res, route, problem.status, `${PROBLEM_CONTENT_TYPE}; charset=utf-8`, problem, started, { ...extra, ...headers });
   };
 
-  // The key check of both routes' Nest handlers (ApiKeyGuard with RequiresScope('reports:read')).
-  const authorized = (req: IncomingMessage) => deps.verifier.authorize(req.headers.authorization, 'reports:read');
+  /**
+   * As Nest: the key check first (ApiKeyGuard with RequiresScope('reports:read')), whose 401/403
+   * leave before the handler's headers are set; then the handler, whose answers, problems
+   * included, carry its Cache-Control: no-store.
+   */
+  const answer = (req: IncomingMessage, res: ServerResponse, route: string, instance: string, read: (caller: Caller) => Promise<unknown>) => {
+    const started = process.hrtime.bigint();
+    deps.verifier.authorize(req.headers.authorization, 'reports:read').then(
+      (caller) =>
+        read(caller).then(
+          (view) => reply(res, route, 200, 'application/json; charset=utf-8', view, started, HANDLER_HEADERS),
+          (error: unknown) => problem(res, route, instance, started, error, HANDLER_HEADERS),
+        ),
+      (error: unknown) => problem(res, route, instance, started, error, {}),
+    );
+  };
 
   server.removeListener('request', express);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET') {
       const compatId = plainStatusQuery(req.url);
       if (compatId !== null) {
-        const started = process.hrtime.bigint();
-        answer(res, '/get_report', '/get_report', started, authorized(req).then((caller) => deps.reports.state(compatId, caller)).then(compatStateView));
+        answer(req, res, '/get_report', '/get_report', (caller) => deps.reports.state(compatId, caller).then(compatStateView));
         return;
       }
       const restId = plainReportPath(req.url);
       if (restId !== null) {
-        const started = process.hrtime.bigint();
-        answer(res, '/reports/:id', req.url ?? '', started, authorized(req).then((caller) => deps.reports.details(restId, caller)).then(reportDetailsView));
+        answer(req, res, '/reports/:id', req.url ?? '', (caller) => deps.reports.details(restId, caller).then(reportDetailsView));
         return;
       }
     }

@@ -63,6 +63,15 @@ describe('ReportsRepository on PostgreSQL', () => {
     expect(await reports.find(id)).toMatchObject({ status: 'complete', attempts: 2, progress: 1, s3Key: 'reports/x.csv', storesCount: 3, pollsAfterNow: 2 });
   });
 
+  it('reads many rows in one call: those that exist, each as find reads it', async () => {
+    const [queued, running] = [await reportIn(ReportStatus.queued), await reportIn(ReportStatus.running)];
+    const rows = await reports.findMany([queued, newId(), running]);
+    expect(rows.map((row) => row.id).sort()).toEqual([queued, running].sort());
+    expect(rows.find((row) => row.id === running)).toEqual(await reports.find(running));
+    expect(await reports.findMany([])).toEqual([]);
+    await expect(reports.findMany(["x' OR true --"])).rejects.toThrow(/not a report id/);
+  });
+
   it('says which state a cancel left, or which refused it; null for an unknown id', async () => {
     expect(await reports.cancel(await reportIn(ReportStatus.running))).toEqual({ cancelled: true, previous: 'running' });
     expect(await reports.cancel(await reportIn(ReportStatus.complete))).toEqual({ cancelled: false, status: 'complete' });

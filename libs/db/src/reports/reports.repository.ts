@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { ReportWarning, UptimeMethod } from '@store-uptime/uptime';
 import { ReportEntity, ReportStatus } from '../entities/report.entity';
 import { REPORT_TRANSITIONS, UNFINISHED_STATUSES, type ReportTransition } from './report-transitions';
@@ -88,6 +88,12 @@ export class ReportsRepository {
 
   find(id: string): Promise<ReportEntity | null> {
     return this.dataSource.getRepository(ReportEntity).findOneBy({ id: checked(id) });
+  }
+
+  /** The rows of those of `ids` that exist, in no particular order (one statement for any number). */
+  async findMany(ids: string[]): Promise<ReportEntity[]> {
+    if (ids.length === 0) return [];
+    return this.dataSource.getRepository(ReportEntity).findBy({ id: In(ids.map(checked)) });
   }
 
   /** The report row, and its callback in the same statement (a report never exists without the callback it was given). */
