@@ -109,7 +109,7 @@ describe('migrations', () => {
     expect(await migrateDown(dataSource, 'all')).toEqual(['CreateInputTables1795800000000']);
     expect(await userTables(dataSource)).toEqual([]);
     expect(await migrateDown(dataSource, 'all')).toEqual([]);
-    expect(await migrateUp(dataSource)).toHaveLength(8);
+    expect(await migrateUp(dataSource)).toHaveLength(9);
     expect(await userTables(dataSource)).toEqual(TABLES);
   });
 });
