@@ -21,3 +21,4 @@ export * from './api-keys/api-key';
 export * from './api-keys/api-keys.repository';
 export * from './store-window';
 export * from './poll-maintenance';
+export * from './report-shards';
