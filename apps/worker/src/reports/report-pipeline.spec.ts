@@ -9,7 +9,10 @@ import type { ComputeResult, ComputeStage } from '../compute/report-computation'
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { networkFailure, ReportPipelineService, ReportStageError } from './report-pipeline.service';
 import type { ReportsRepository } from '@store-uptime/db';
+import type { DataSource } from 'typeorm';
 import type { ReportCancelWatch } from './report-cancel-watch';
+import type { ReportFanOut } from './report-fan-out';
+import { ReportSlices } from './report-slices';
 import { ReportProcessor } from './report.processor';
 
 const ID = '0123456789abcdef0123456789abcdef';
@@ -81,7 +84,8 @@ function setup(options: { row?: Partial<ReportEntity> | null; upload?: (key: str
     },
     close: async () => undefined,
   };
-  const pipeline = new ReportPipelineService(records, storage, compute, new WorkerMetrics(), silent);
+  // No fan-out here (the contexts have no `shards`): the sharded path runs on the real services in report-shards.int-spec.ts.
+  const pipeline = new ReportPipelineService(records, {} as DataSource, new ReportSlices(storage), { REPORT_SHARD_STORES: 1e9 }, storage, compute, new WorkerMetrics(), silent);
   const jobProgress: number[] = [];
   const context = (data: object = { reportId: ID, asOf: null, method: 'hourly' }, attempt = 1) => ({
     data: data as never,
@@ -179,7 +183,8 @@ describe('ReportProcessor', () => {
   function processorWith(pipelineRun: () => Promise<never>) {
     const { records, calls } = setup();
     const cancels = { watch: () => ({ signal: new AbortController().signal, stop: () => undefined }) } as unknown as ReportCancelWatch;
-    const processor = new ReportProcessor({ run: pipelineRun } as unknown as ReportPipelineService, records, cancels, new WorkerMetrics(), silent);
+    const fanOut = { forReport: () => undefined } as unknown as ReportFanOut;
+    const processor = new ReportProcessor({ run: pipelineRun } as unknown as ReportPipelineService, records, cancels, fanOut, new WorkerMetrics(), silent);
     const job = (attemptsMade: number) =>
       ({ id: ID, data: { reportId: ID, asOf: null, method: 'hourly' }, attemptsMade, opts: { attempts: 3 } }) as unknown as Job;
     return { processor, calls, job };
