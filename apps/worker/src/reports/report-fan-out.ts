@@ -73,6 +73,14 @@ export class ReportFanOut implements OnApplicationShutdown {
     await (await this.parentOf(job))?.updateProgress(progress);
   }
 
+  /**
+   * The report's shards not yet started are removed (a running one is locked and stays; it sees
+   * the row and stops): once a report is cancelled or failed, no worker should start another.
+   */
+  async dropPendingShards(job: Job<ReportShardJobData>): Promise<void> {
+    await (await this.parentOf(job))?.removeUnprocessedChildren();
+  }
+
   private async parentOf(job: Job<ReportShardJobData>): Promise<Job | undefined> {
     const parentId = job.parent?.id;
     return parentId ? Job.fromId(this.queue, parentId) : undefined;

@@ -131,6 +131,7 @@ export class ReportProcessor {
       return result;
     } catch (error) {
       if (error instanceof ReportCancelled || watch?.signal.aborted) {
+        await this.dropPendingShards(job, log);
         await this.pipeline.discardParts(reportId, log);
         this.metrics.jobs.labels('cancelled').inc();
         this.logger.info(log, 'report cancelled: shard stopped, parts removed');
@@ -151,6 +152,7 @@ export class ReportProcessor {
           await this.reports.fail(reportId, `${message} (${shardOf})`).catch((dbError: unknown) => {
             this.logger.error({ ...log, err: dbError }, 'could not mark the report failed');
           });
+          await this.dropPendingShards(job, log);
           await this.pipeline.discardParts(reportId, log);
         }
         this.metrics.jobs.labels('failed').inc();
@@ -163,6 +165,13 @@ export class ReportProcessor {
     } finally {
       watch?.stop();
     }
+  }
+
+  private async dropPendingShards(job: Job<ReportShardJobData, ReportShardResult>, log: object): Promise<void> {
+    await this.fanOut.dropPendingShards(job).catch((error: unknown) => {
+      // Each of them would still start, find the report finished, and stop at once.
+      this.logger.warn({ ...log, err: error }, 'could not remove the shards not yet started');
+    });
   }
 
   /**
