@@ -103,8 +103,8 @@ export function reportJobOptions(reportId: string, policy: ReportJobRetryPolicy)
 /**
  * Options of a shard job: retried alone with the report's own policy (its parent's attempts and
  * backoff); once its attempts are spent the parent fails too (failParentOnFailure), since a report
- * with a missing range cannot be assembled. Finished shards are removed at once: their result
- * lives on in the parent's processed children, the part in S3.
+ * with a missing range cannot be assembled. Finished shards are kept an hour (their result also
+ * lives on in the parent's processed children): long enough to read their timings (bench:scale).
  */
 export function reportShardJobOptions(reportId: string, shard: number, parent: { id: string; queue: string }, policy: ReportJobRetryPolicy): JobsOptions {
   return {
@@ -113,7 +113,7 @@ export function reportShardJobOptions(reportId: string, shard: number, parent: {
     failParentOnFailure: true,
     attempts: policy.attempts,
     backoff: { type: 'exponential', delay: policy.backoffMs },
-    removeOnComplete: true,
+    removeOnComplete: { age: 3600, count: 10_000 },
     removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
   };
 }

@@ -14,7 +14,7 @@ import {
 } from '@store-uptime/queue';
 import { WORKER_ENV } from '../tokens';
 import type { ShardedReportJob } from './report-pipeline.service';
-import { queueConnection } from './report-worker';
+import { queueConnection } from './queue-connection';
 
 /**
  * The BullMQ side of a fanned-out report: its shards are children of the report's own job (the

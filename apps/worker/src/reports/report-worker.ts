@@ -12,12 +12,10 @@ import {
   type ReportShardResult,
 } from '@store-uptime/queue';
 import { WORKER_ENV } from '../tokens';
+import { queueConnection } from './queue-connection';
 import { ReportProcessor, type ReportQueueJob } from './report.processor';
 
-/** The Redis connection and key prefix of the worker's queue handles (BullModule) and of its Worker. */
-export function queueConnection(env: Pick<WorkerEnv, 'REDIS_URL' | 'REDIS_PREFIX'>) {
-  return { connection: workerConnection(env.REDIS_URL), prefix: env.REDIS_PREFIX };
-}
+export { queueConnection } from './queue-connection';
 
 /**
  * A report that stalls its worker a second time is probably what kills workers (e.g. out of
