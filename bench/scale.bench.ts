@@ -40,7 +40,7 @@ const scale = Math.max(1, Number(values.scale));
 const runs = Math.max(1, Number(values.runs));
 /** The worker's own default unless given. */
 const shardStores = Number(
-  values['shard-stores'] ?? validateWorkerEnv({ DATABASE_URL: 'postgres://x@127.0.0.1/x', REDIS_URL: 'redis://127.0.0.1', S3_BUCKET: 'x' }).REPORT_SHARD_STORES,
+  values['shard-stores'] ?? validateWorkerEnv({ DATABASE_URL: 'postgres://unused@127.0.0.1/unused', REDIS_URL: 'redis://127.0.0.1', S3_BUCKET: 'unused-bucket' }).REPORT_SHARD_STORES,
 );
 /** Sharding off: more stores than any fleet here. */
 const UNSHARDED = '1000000000';
