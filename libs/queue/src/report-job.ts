@@ -49,7 +49,7 @@ export interface ReportShardResult {
  * The job id of a report's shard: derived from the report id, so adding a plan's children again
  * (a parent rerun after a crash) adds nothing twice.
  */
-export function reportShardJobId(reportId: string, shard: number): string {
+function reportShardJobId(reportId: string, shard: number): string {
   return `${reportId}-shard-${shard}`;
 }
 

@@ -7,7 +7,7 @@ import { Utf8Column } from '@store-uptime/uptime';
 import type { ComputeRunner } from '../compute/compute-runner';
 import type { ComputeResult, ComputeStage } from '../compute/report-computation';
 import { WorkerMetrics } from '../metrics/worker-metrics';
-import { networkFailure, ReportPipelineService, ReportStageError } from './report-pipeline.service';
+import { mergeShardStats, networkFailure, ReportPipelineService, ReportStageError, shardsProgress } from './report-pipeline.service';
 import type { ReportsRepository } from '@store-uptime/db';
 import type { DataSource } from 'typeorm';
 import type { ReportCancelWatch } from './report-cancel-watch';
@@ -212,5 +212,30 @@ describe('ReportProcessor', () => {
     });
     await expect(processor.process(job(0))).rejects.toBeInstanceOf(UnrecoverableError);
     expect(calls).toEqual(['failed unknown method "weekly"']);
+  });
+});
+
+describe('a fanned-out report', () => {
+  const shard = (index: number, rows: number, zonesInvalid: Record<string, number>) => ({
+    shard: index,
+    partKey: `reports/${ID}/parts/${index}.csv`,
+    rows,
+    pollsRead: rows * 10,
+    pollsAfterNow: index,
+    zonesMissing: 1,
+    zonesInvalid,
+  });
+
+  it('counts every store once: the shards\' counts added up, invalid zones merged by name', () => {
+    const stats = mergeShardStats([shard(0, 3, { 'Not/AZone': 2 }), shard(1, 4, { 'Not/AZone': 1, Mars: 1 }), shard(2, 1, {})]);
+    expect(stats).toEqual({ stores: 8, pollsRead: 80, pollsAfterNow: 3, zonesMissing: 3, zonesInvalid: { 'Not/AZone': 3, Mars: 1 } });
+  });
+
+  it('moves its progress with each stored shard, from just started to before the assembly, never past it', () => {
+    const values = [0, 1, 2, 3, 4].map((done) => shardsProgress(done, 4));
+    expect(values[0]).toBe(0.05);
+    expect(values[4]).toBeCloseTo(0.9);
+    for (let i = 1; i < values.length; i++) expect(values[i]).toBeGreaterThan(values[i - 1]);
+    expect(shardsProgress(5, 4)).toBeCloseTo(0.9);
   });
 });

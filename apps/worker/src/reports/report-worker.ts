@@ -5,7 +5,6 @@ import type { WorkerEnv } from '@store-uptime/config';
 import {
   logConnectionErrors,
   QUEUES,
-  workerConnection,
   type ReportJobData,
   type ReportJobResult,
   type ReportShardJobData,

@@ -49,7 +49,7 @@ export class ReportProcessor {
   }
 
   process(job: ReportQueueJob, token?: string, signal?: AbortSignal): Promise<ReportJobResult | ReportShardResult> {
-    return isShardJob(job) ? this.processShard(job, token, signal) : this.processReport(job as Job<ReportJobData, ReportJobResult>, token, signal);
+    return isShardJob(job) ? this.processShard(job, token, signal) : this.processReport(job, token, signal);
   }
 
   private async processReport(job: Job<ReportJobData, ReportJobResult>, token?: string, signal?: AbortSignal): Promise<ReportJobResult> {
