@@ -150,10 +150,12 @@ export class ReportPipelineService {
       return storedResult(row);
     }
     if (job.data.shards && job.shards) {
-      // The parent again: its shards are done (or it is a retry of the assembly).
-      if (row.status !== ReportStatus.running) {
+      // The parent again: its shards are done, or this is a retry after a failed attempt or a
+      // hand-back (which set the row queued: it runs again, its shards' parts still there).
+      const resumed = row.status === ReportStatus.running || (row.status === ReportStatus.queued && (await this.stage('record', () => this.reports.start(reportId, row.progress))));
+      if (!resumed) {
         await this.discardParts(reportId, log);
-        throw notRunnable(row);
+        throw notRunnable(await this.stage('record', () => this.reports.find(reportId)));
       }
       await job.shards.fanOut(job.data.shards);
       return this.assemble(job, job.data.shards, log, started);
@@ -249,7 +251,7 @@ export class ReportPipelineService {
     const { reportId, shard } = data;
     const log = { reportId, shard, attempt: job.attempt };
     const row = await this.stage('record', () => this.reports.find(reportId));
-    if (row?.status !== ReportStatus.running) throw notRunnable(row);
+    if (!isUnfinished(row)) throw notRunnable(row);
     const timer = this.metrics.stageTimer();
     let loaded = false;
     const onStage = (stage: ComputeStage) => {
@@ -266,7 +268,7 @@ export class ReportPipelineService {
     await this.storeOrDiscard(key, job.signal, log, () => this.slices.persist(key, result, { header: false, signal: job.signal }));
     timer.done('upload');
     const current = await this.stage('record', () => this.reports.find(reportId));
-    if (current?.status !== ReportStatus.running) {
+    if (!isUnfinished(current)) {
       await this.discard(key, log);
       throw notRunnable(current);
     }
@@ -371,6 +373,14 @@ export class ReportPipelineService {
 
 function storedResult(row: ReportEntity): ReportJobResult {
   return { s3Key: row.s3Key ?? '', storesCount: row.storesCount ?? 0, nowUsed: row.nowUsed?.toISOString() ?? null };
+}
+
+/**
+ * A shard runs while its report is running, or queued again between two attempts of the report's
+ * own job (a failed attempt or a hand-back while its shards were out); any other state ends it.
+ */
+function isUnfinished(row: ReportEntity | null): row is ReportEntity {
+  return row?.status === ReportStatus.running || row?.status === ReportStatus.queued;
 }
 
 /** Why a report this worker was about to start or finish is no longer its to run. */
