@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { PinoLogger } from 'nestjs-pino';
 import type { ReportEntity } from '@store-uptime/db';
@@ -65,6 +65,11 @@ function setup(options: { row?: Partial<ReportEntity> | null; upload?: (key: str
   } as unknown as ReportsRepository;
   const storage = {
     ensureBucket: async () => undefined,
+    download: async (key: string) => Readable.from([uploads[key]]),
+    discardPrefix: async (prefix: string) => {
+      calls.push(`parts deleted ${prefix}`);
+      return 0;
+    },
     upload:
       options.upload ??
       (async (key: string, body: Readable) => {
@@ -237,5 +242,53 @@ describe('a fanned-out report', () => {
     expect(values[4]).toBeCloseTo(0.9);
     for (let i = 1; i < values.length; i++) expect(values[i]).toBeGreaterThan(values[i - 1]);
     expect(shardsProgress(5, 4)).toBeCloseTo(0.9);
+  });
+});
+
+describe('the parent of a fanned-out report, run again after its shards', () => {
+  const plan = { nowUs: Date.parse('2023-01-25T18:00:00Z') * 1000, ranges: [{ from: null, to: 'b' }, { from: 'b', to: null }] };
+  const result = (shard: number, rows: number) => ({
+    shard,
+    partKey: `reports/${ID}/parts/0000${shard}.csv`,
+    rows,
+    pollsRead: 5,
+    pollsAfterNow: 0,
+    zonesMissing: shard,
+    zonesInvalid: {},
+  });
+
+  it.each(['running', 'queued'] as const)(
+    'assembles the parts in shard order behind one header, completes the report with the summed counts, then deletes the parts (row %s)',
+    async (status) => {
+      const { pipeline, calls, uploads, context } = setup({ row: { id: ID, status, s3Key: null, progress: 0.9 } });
+      uploads[`reports/${ID}/parts/00000.csv`] = 'a,1.00,1.00,1.00,0.00,0.00,0.00\n';
+      uploads[`reports/${ID}/parts/00001.csv`] = 'b,2.00,2.00,2.00,0.00,0.00,0.00\nc,3.00,3.00,3.00,0.00,0.00,0.00\n';
+      const fanOuts: unknown[] = [];
+      const outcome = await pipeline.run({
+        ...context({ reportId: ID, asOf: null, method: 'hourly', shards: plan }),
+        shards: { fanOut: async (given) => void fanOuts.push(given), results: async () => [result(1, 2), result(0, 1)] },
+      });
+      expect(fanOuts).toEqual([plan]);
+      expect(uploads[`reports/${ID}.csv`]).toBe(
+        'store_id,uptime_last_hour,uptime_last_day,uptime_last_week,downtime_last_hour,downtime_last_day,downtime_last_week\n' +
+          'a,1.00,1.00,1.00,0.00,0.00,0.00\nb,2.00,2.00,2.00,0.00,0.00,0.00\nc,3.00,3.00,3.00,0.00,0.00,0.00\n',
+      );
+      expect(outcome).toEqual({ s3Key: `reports/${ID}.csv`, storesCount: 3, nowUsed: '2023-01-25T18:00:00.000Z' });
+      // A row queued again by a failed attempt is started again (its progress kept); a running one is not.
+      expect(calls[0]).toBe(status === 'queued' ? 'running 0.9' : 'progress 0.95');
+      expect(calls.at(-2)).toMatch(/^complete .*"storesCount":3.*"warnings":\[\{"code":"stores_without_zone","count":1\}\]/);
+      expect(calls.at(-1)).toBe(`parts deleted reports/${ID}/parts/`);
+    },
+  );
+
+  it('deletes the parts and stops when the report was cancelled meanwhile', async () => {
+    const { pipeline, calls, uploads, context } = setup({ row: { id: ID, status: 'cancelled', s3Key: null } });
+    const run = pipeline.run({
+      ...context({ reportId: ID, asOf: null, method: 'hourly', shards: plan }),
+      shards: { fanOut: async () => undefined, results: async () => [] },
+    });
+    await expect(run).rejects.toThrow('the report was cancelled');
+    expect(calls).toEqual([`parts deleted reports/${ID}/parts/`]);
+    expect(uploads[`reports/${ID}.csv`]).toBeUndefined();
   });
 });
