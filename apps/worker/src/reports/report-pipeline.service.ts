@@ -152,7 +152,8 @@ export class ReportPipelineService {
     if (job.data.shards && job.shards) {
       // The parent again: its shards are done, or this is a retry after a failed attempt or a
       // hand-back (which set the row queued: it runs again, its shards' parts still there).
-      const resumed = row.status === ReportStatus.running || (row.status === ReportStatus.queued && (await this.stage('record', () => this.reports.start(reportId, row.progress))));
+      const restarted = () => this.stage('record', () => this.reports.start(reportId, row.progress));
+      const resumed = row.status === ReportStatus.running || (row.status === ReportStatus.queued && (await restarted()));
       if (!resumed) {
         await this.discardParts(reportId, log);
         throw notRunnable(await this.stage('record', () => this.reports.find(reportId)));
