@@ -17,10 +17,15 @@ export interface ReportShardPlan {
  * alone would take its own stores' latest poll), and the stores polled by then are cut into
  * ranges of `shardStores` in byte order (report-window.ts, StoreRange). Null when the report is
  * small enough for one worker (or there are no polls at all): the caller computes it unsharded.
- * One scan of `polled_stores` (one row per store), whatever the history.
+ * Scans of `polled_stores` (one row per store) and the latest poll (an index descent), whatever
+ * the history.
  */
 export async function planReportShards(source: PgSource, options: { asOf?: Date; shardStores: number }): Promise<ReportShardPlan | null> {
   return withPgClient(source, async (client) => {
+    // A fleet that fits one shard whatever `now` is: decided from the store list alone, so a small
+    // report never waits here for the poll table (e.g. behind an ingest --replace's lock).
+    const listed = await client.query<{ stores: string }>(`SELECT count(*)::text AS stores FROM polled_stores`);
+    if (Number(listed.rows[0]?.stores ?? 0) <= options.shardStores) return null;
     const nowUs = options.asOf ? options.asOf.getTime() * 1000 : await latestPollUs(client);
     if (nowUs === null || !Number.isFinite(nowUs)) return null;
     const end = `'${formatInstant(nowUs)}'::timestamptz`;

@@ -15,7 +15,7 @@ import { isUptimeMethod, UPTIME_METHODS, type UptimeReportStats } from '@store-u
 import { describeS3Error, reportKey, reportPartKey, reportPartsPrefix, type ReportStorage } from '@store-uptime/storage';
 import { planReportShards, ReportsRepository, ReportStatus, type ReportEntity } from '@store-uptime/db';
 import { reportWarnings } from '@store-uptime/uptime';
-import type { ComputeRunner } from '../compute/compute-runner';
+import { ComputeAbortedError, type ComputeRunner } from '../compute/compute-runner';
 import type { ComputeResult, ComputeStage } from '../compute/report-computation';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { COMPUTE_RUNNER, REPORT_STORAGE, WORKER_ENV, WORKER_METRICS } from '../tokens';
@@ -172,7 +172,8 @@ export class ReportPipelineService {
     if (job.shards) {
       // `now` is decided here, once, for the whole fleet, and handed to every shard.
       const shardStores = this.env.REPORT_SHARD_STORES;
-      const plan = await this.stage('load', () => planReportShards(this.dataSource, { ...(asOf ? { asOf: new Date(asOf) } : {}), shardStores }));
+      const planning = planReportShards(this.dataSource, { ...(asOf ? { asOf: new Date(asOf) } : {}), shardStores });
+      const plan = await this.stage('load', () => untilAborted(planning, job.signal));
       if (plan) {
         const shards: ReportShardPlanData = { nowUs: plan.nowUs, ranges: plan.ranges };
         this.logger.info({ ...log, stores: plan.stores, shards: plan.ranges.length, shardStores, nowUs: plan.nowUs }, 'report fanned out');
@@ -374,6 +375,22 @@ export class ReportPipelineService {
 
 function storedResult(row: ReportEntity): ReportJobResult {
   return { s3Key: row.s3Key ?? '', storesCount: row.storesCount ?? 0, nowUsed: row.nowUsed?.toISOString() ?? null };
+}
+
+/**
+ * `work`, or the signal's reason once it aborts (a cancel, the drain deadline): the plan's
+ * queries wait behind a lock like the window read does, and a stopped report must not wait with
+ * them. The query itself ends when the lock is released; its result is then ignored.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  work.catch(() => undefined);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new ComputeAbortedError(String(signal.reason ?? 'aborted')));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /**
