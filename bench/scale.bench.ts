@@ -1,36 +1,49 @@
 /**
  * `npm run bench:scale`: one report over K× the sample fleet (default 10×: 141 k stores, 17.9 M
- * polls in the week), end to end through the service with ONE worker computing it unsharded.
+ * polls in the week), end to end through the service, computed two ways on the same database:
+ * ONE worker unsharded, then TWO workers with the report fanned out over store ranges
+ * (REPORT_SHARD_STORES, default the worker's own default).
  *
  *   1. the K× fleet: generated polls plus hours and zones for the added stores
  *      (bench/full-scale-data.ts, made once and cached);
  *   2. ingest into a fresh database with `npm run ingest`'s code;
- *   3. the built API and one worker as separate processes; trigger → Complete for --runs reports
- *      (after a warm-up one), and the worker process's peak RSS (VmHWM: its compute thread included);
- *   4. a projection for 100× from these figures, assuming every part grows linearly (which the
- *      measured 1× → 10× step can confirm: run it with --scale 1 too).
- * The downloaded CSV's SHA-256 is printed, to compare with `report:csv` on the same files.
+ *   3. the built API and the worker(s) as separate processes; trigger → Complete for --runs reports
+ *      (after a warm-up one), and each worker process's peak RSS (VmHWM: its compute thread included);
+ *   4. the speed-up of two sharded workers over one unsharded, and each shard's own time (from its
+ *      BullMQ job) and the assembly's;
+ *   5. a projection for 100× from those per-shard costs: the shards of a 100× fleet spread over N
+ *      workers, plus the assembly grown with the CSV.
+ * Both CSVs' SHA-256 are printed (they must be equal), to compare with `report:csv` on the same files.
  *
- *   npm run build && nice npm run bench:scale [-- --scale 10 --runs 2]
+ *   npm run build && nice npm run bench:scale [-- --scale 10 --runs 2 --shard-stores 20000]
  */
 import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Queue } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import { Pool } from 'pg';
 import { localServices } from '@store-uptime/config';
 import { ingestFiles } from '@store-uptime/db';
-import { QUEUES, workerConnection } from '@store-uptime/queue';
+import { validateWorkerEnv } from '@store-uptime/config';
+import { QUEUES, REPORT_JOBS, workerConnection } from '@store-uptime/queue';
 import { createMigratedDatabase } from '../test/support/temp-database';
 import { deleteBucketAndObjects } from '../scripts/faults/namespace';
 import { freePort, sleep, startApp, stop, waitReady } from './bench-apps';
 import { scaledFleet } from './full-scale-data';
 
-const { values } = parseArgs({ options: { scale: { type: 'string', default: '10' }, runs: { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: { scale: { type: 'string', default: '10' }, runs: { type: 'string', default: '2' }, 'shard-stores': { type: 'string' } },
+});
 const scale = Math.max(1, Number(values.scale));
 const runs = Math.max(1, Number(values.runs));
+/** The worker's own default unless given. */
+const shardStores = Number(
+  values['shard-stores'] ?? validateWorkerEnv({ DATABASE_URL: 'postgres://unused@127.0.0.1/unused', REDIS_URL: 'redis://127.0.0.1', S3_BUCKET: 'unused-bucket' }).REPORT_SHARD_STORES,
+);
+/** Sharding off: more stores than any fleet here. */
+const UNSHARDED = '1000000000';
 
 const benchServices = localServices(process.env, 'BENCH_');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -56,14 +69,67 @@ async function triggerToComplete(api: string): Promise<{ seconds: number; id: st
   }
 }
 
+interface Measured {
+  /** trigger → Complete of each run after the warm-up. */
+  times: number[];
+  lastId: string;
+  /** Peak and idle RSS of each worker process. */
+  workers: { peak: number; idle: number }[];
+  sha256: string;
+  stores: number;
+  bytes: number;
+}
+
+/** Starts `count` workers with `workerEnv`, runs a warm-up report and `runs` measured ones, stops the workers. */
+async function measure(label: string, apiUrl: string, env: Record<string, string>, count: number, workerEnv: Record<string, string>): Promise<Measured> {
+  const workers: ChildProcess[] = [];
+  try {
+    const ports: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const port = await freePort();
+      ports.push(port);
+      workers.push(startApp('worker', { ...env, ...workerEnv, WORKER_PORT: String(port) }));
+    }
+    await Promise.all(ports.map((port) => waitReady(`http://127.0.0.1:${port}/health/ready`)));
+    const idle = workers.map((worker) => peakRss(worker.pid!));
+    const warmUp = await triggerToComplete(apiUrl);
+    console.log(`${label}: warm-up report ${warmUp.seconds.toFixed(2)} s  [load ${load()}]`);
+    const times: number[] = [];
+    let last = warmUp;
+    for (let i = 0; i < runs; i++) {
+      last = await triggerToComplete(apiUrl);
+      times.push(last.seconds);
+      console.log(`${label}: report ${i + 1}: trigger → Complete ${last.seconds.toFixed(2)} s  [load ${load()}]`);
+    }
+    const peaks = workers.map((worker, i) => ({ peak: peakRss(worker.pid!), idle: idle[i] }));
+    const { url } = (await (await fetch(`${apiUrl}/get_report?report_id=${last.id}`)).json()) as { url: string };
+    const csv = Buffer.from(await (await fetch(url)).arrayBuffer());
+    const stores = csv.toString('latin1').trimEnd().split('\n').length - 1;
+    return { times, lastId: last.id, workers: peaks, sha256: createHash('sha256').update(csv).digest('hex'), stores, bytes: csv.length };
+  } finally {
+    for (const worker of workers) await stop(worker);
+  }
+}
+
+/** Each shard's time on its worker and the parent's last run (the assembly), from their BullMQ jobs. */
+async function shardTimings(queue: Queue, reportId: string): Promise<{ shards: number[]; assembly: number }> {
+  const completed = await queue.getJobs(['completed'], 0, -1);
+  const shards = completed
+    .filter((job) => job.name === REPORT_JOBS.shard && (job.data as { reportId?: string }).reportId === reportId)
+    .map((job) => ((job.finishedOn ?? NaN) - (job.processedOn ?? NaN)) / 1000);
+  const parent = await Job.fromId(queue, reportId);
+  return { shards, assembly: ((parent?.finishedOn ?? NaN) - (parent?.processedOn ?? NaN)) / 1000 };
+}
+
 async function main(): Promise<void> {
-  console.log(`bench:scale — ${scale}× the sample fleet, one worker, unsharded; ${cpus().length} CPUs, load ${load()}`);
+  console.log(`bench:scale — ${scale}× the sample fleet: one worker unsharded, then two workers sharded by ${shardStores.toLocaleString('en-US')} stores; ${cpus().length} CPUs, load ${load()}`);
   const files = scaledFleet(scale);
   const run = randomBytes(4).toString('hex');
   const db = await createMigratedDatabase(benchServices.databaseUrl, 'uptime_bench');
   const prefix = `bench-scale-${run}`;
   const bucket = `su-bench-${run}`;
   const children: ChildProcess[] = [];
+  const queue = new Queue(QUEUES.reports, { connection: workerConnection(benchServices.redisUrl), prefix });
   try {
     const pool = new Pool({ connectionString: db.url, max: 2 });
     const ingestStarted = performance.now();
@@ -72,7 +138,7 @@ async function main(): Promise<void> {
     const loaded = ingest.files.map((file) => `${file.rowsLoaded.toLocaleString('en-US')} ${file.kind}`).join(', ');
     console.log(`ingest: ${loaded} in ${((performance.now() - ingestStarted) / 1000).toFixed(1)} s  [load ${load()}]`);
 
-    const [apiPort, workerPort] = [await freePort(), await freePort()];
+    const apiPort = await freePort();
     const env = {
       LOG_LEVEL: 'warn',
       DATABASE_URL: db.url,
@@ -84,44 +150,50 @@ async function main(): Promise<void> {
       S3_ACCESS_KEY_ID: benchServices.s3.accessKeyId,
       S3_SECRET_ACCESS_KEY: benchServices.s3.secretAccessKey,
       S3_FORCE_PATH_STYLE: 'true',
-      PORT: String(apiPort),
-      WORKER_PORT: String(workerPort),
       TRIGGER_RATE_LIMIT: '0',
       // Keys are measured by bench:service; this bench is about the report.
       API_AUTH: 'off',
     };
-    const api = startApp('api', env);
-    const worker = startApp('worker', env);
-    children.push(api, worker);
+    const api = startApp('api', { ...env, PORT: String(apiPort) });
+    children.push(api);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    await Promise.all([waitReady(`${apiUrl}/health/ready`), waitReady(`http://127.0.0.1:${workerPort}/health/ready`)]);
-    const idleRss = peakRss(worker.pid!);
+    await waitReady(`${apiUrl}/health/ready`);
 
-    const warmUp = await triggerToComplete(apiUrl);
-    console.log(`warm-up report: ${warmUp.seconds.toFixed(2)} s  [load ${load()}]`);
-    const times: number[] = [];
-    let last = warmUp;
-    for (let i = 0; i < runs; i++) {
-      last = await triggerToComplete(apiUrl);
-      times.push(last.seconds);
-      console.log(`report ${i + 1}: trigger → Complete ${last.seconds.toFixed(2)} s  [load ${load()}]`);
+    const one = await measure('one worker, unsharded', apiUrl, env, 1, { REPORT_SHARD_STORES: UNSHARDED });
+    const two = await measure('two workers, sharded', apiUrl, env, 2, { REPORT_SHARD_STORES: String(shardStores) });
+    const { shards, assembly } = await shardTimings(queue, two.lastId);
+    await reportRowFigures(apiUrl, two.lastId);
+
+    for (const [label, measured] of [['one worker, unsharded', one], ['two workers, sharded', two]] as const) {
+      console.log(`${label}: CSV ${measured.stores.toLocaleString('en-US')} stores, ${measured.bytes.toLocaleString('en-US')} bytes, sha256 ${measured.sha256}`);
     }
-    const peak = peakRss(worker.pid!);
-    const { url } = (await (await fetch(`${apiUrl}/get_report?report_id=${last.id}`)).json()) as { url: string };
-    const csv = Buffer.from(await (await fetch(url)).arrayBuffer());
-    const stores = csv.toString('latin1').trimEnd().split('\n').length - 1;
-    console.log(`report CSV: ${stores.toLocaleString('en-US')} stores, ${csv.length.toLocaleString('en-US')} bytes, sha256 ${createHash('sha256').update(csv).digest('hex')}`);
-    await reportRowFigures(apiUrl, `http://127.0.0.1:${workerPort}`, last.id);
-    const typical = median(times);
+    console.log(`CSVs identical: ${one.sha256 === two.sha256 ? 'yes' : 'NO'}`);
+    const [oneTime, twoTime] = [median(one.times), median(two.times)];
+    const rss = (measured: Measured) => measured.workers.map((w) => `${mb(w.peak)} (idle ${mb(w.idle)})`).join(', ');
+    console.log(`one worker, unsharded, ${scale}×: trigger → Complete ${oneTime.toFixed(2)} s (median of ${runs}); peak RSS ${rss(one)}`);
+    console.log(`two workers, sharded, ${scale}×: trigger → Complete ${twoTime.toFixed(2)} s (median of ${runs}); peak RSS per worker ${rss(two)}`);
+    console.log(`speed-up, two sharded workers over one unsharded: ×${(oneTime / twoTime).toFixed(2)}`);
+
+    const perShard = median(shards);
     console.log(
-      `one worker, unsharded, ${scale}×: trigger → Complete ${typical.toFixed(2)} s (median of ${runs}); worker peak RSS ${mb(peak)} (idle ${mb(idleRss)})`,
+      `last sharded report: ${shards.length} shards of ≤ ${shardStores.toLocaleString('en-US')} stores, each ${Math.min(...shards).toFixed(2)}–${Math.max(...shards).toFixed(2)} s ` +
+        `(median ${perShard.toFixed(2)} s) on its worker; assembly ${assembly.toFixed(2)} s`,
     );
+    // 100×: the same shard size, so the same cost a shard (its window read is its own stores' index
+    // ranges); more of them, and an assembly that streams a CSV 100 ÷ scale times larger.
+    const shards100 = Math.ceil((one.stores * 100) / scale / shardStores);
+    const assembly100 = (assembly * 100) / scale;
+    const projection = [2, 10, 20, 50].map((workers) => `${workers} workers ≈ ${(Math.ceil(shards100 / workers) * perShard + assembly100).toFixed(0)} s`).join(', ');
+    const peakShardWorker = Math.max(...two.workers.map((w) => w.peak));
     console.log(
-      `projection, if every part stays linear: 100× ≈ ${((typical * 100) / scale).toFixed(0)} s and ≈ ${mb(idleRss + ((peak - idleRss) * 100) / scale)} on one worker`,
+      `projection for 100× (${(one.stores * (100 / scale)).toLocaleString('en-US')} stores, ${shards100} shards): ${projection}; ` +
+        `peak RSS per worker stays ≈ ${mb(peakShardWorker)} (a shard's size, not the fleet's); unsharded it would be ≈ ${(
+          (oneTime * 100) /
+          scale
+        ).toFixed(0)} s and ≈ ${mb(one.workers[0].idle + ((one.workers[0].peak - one.workers[0].idle) * 100) / scale)} on one worker`,
     );
   } finally {
     for (const child of children) await stop(child);
-    const queue = new Queue(QUEUES.reports, { connection: workerConnection(benchServices.redisUrl), prefix });
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
     await deleteBucketAndObjects(bucket).catch(() => undefined);
@@ -134,14 +206,8 @@ async function main(): Promise<void> {
  * COPY is the `rows` stage) from its /metrics, and the API's reads of them: a page sorted by a
  * number, with a threshold, and the whole report as JSON Lines.
  */
-async function reportRowFigures(api: string, worker: string, id: string): Promise<void> {
-  const metrics = await (await fetch(`${worker}/metrics`)).text();
-  const stageMean = (stage: string) => {
-    const sum = Number(metrics.match(new RegExp(`^report_stage_duration_seconds_sum\\{stage="${stage}"\\} (\\S+)`, 'm'))?.[1]);
-    const count = Number(metrics.match(new RegExp(`^report_stage_duration_seconds_count\\{stage="${stage}"\\} (\\S+)`, 'm'))?.[1]);
-    return `${stage} ${(sum / count).toFixed(2)} s`;
-  };
-  console.log(`worker stages (mean of ${runs + 1} reports): ${['load', 'compute', 'rows', 'upload'].map(stageMean).join(', ')}  [load ${load()}]`);
+/** What reading a finished report's rows costs (the rows the shards wrote). */
+async function reportRowFigures(api: string, id: string): Promise<void> {
   const timed = async (path: string) => {
     const started = performance.now();
     const answer = await fetch(`${api}${path}`);

@@ -13,6 +13,8 @@ import { computePlan, createComputeRunner, type ComputeRunner } from './compute/
 import { WorkerMetricsController } from './metrics/metrics.controller';
 import { WorkerMetrics } from './metrics/worker-metrics';
 import { ReportPipelineService } from './reports/report-pipeline.service';
+import { ReportFanOut } from './reports/report-fan-out';
+import { ReportSlices } from './reports/report-slices';
 import { ReportCancelWatch } from './reports/report-cancel-watch';
 import { ReportProcessor } from './reports/report.processor';
 import { queueConnection, ReportWorker } from './reports/report-worker';
@@ -90,6 +92,8 @@ export class WorkerModule {
         ReportProcessor,
         ReportPipelineService,
         ReportCancelWatch,
+        ReportFanOut,
+        ReportSlices,
         // Every write to the reports table goes through this one owner (libs/db).
         { provide: ReportsRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new ReportsRepository(dataSource) },
         // Each report's rows as data, written by the pipeline, deleted on cancel and at expiry.

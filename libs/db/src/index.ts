@@ -24,3 +24,4 @@ export * from './poll-maintenance';
 export * from './webhooks/webhooks.repository';
 export * from './reports/report-resource';
 export * from './reports/report-rows';
+export * from './report-shards';

@@ -28,6 +28,21 @@ import { type PgSource, withPgClient } from './pg-source';
 export interface ReportWindowOptions {
   /** The report's `now`; default: the latest poll in the table. */
   asOf?: Date;
+  /** The same in epoch µs (a shard gets the fleet's `now`, to the microsecond); wins over asOf. */
+  nowUs?: number;
+  /** Only these stores (a shard of a fanned-out report); default: every store. */
+  stores?: StoreRange;
+}
+
+/**
+ * A contiguous range of store ids in byte order (`COLLATE "C"`): `from` included, `to` excluded,
+ * null for an open end. Byte order is the order of code points, which is the report's order
+ * (UTF-16 code units) for every id without characters past U+FFFF, so the parts of a fanned-out
+ * report, each sorted by the engine, follow one another in the report's order.
+ */
+export interface StoreRange {
+  from: string | null;
+  to: string | null;
 }
 
 export interface ReportWindow {
@@ -57,13 +72,14 @@ export async function loadReportWindow(source: PgSource, options: ReportWindowOp
       // stuck, and failing (so the job is retried later) beats a report that never ends.
       await client.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
       await client.query(`LOCK TABLE ${LOCKED_TABLES} IN ACCESS SHARE MODE`);
-      const nowUs = options.asOf ? dateToMicros(options.asOf) : await latestPollUs(client);
+      const nowUs = options.nowUs ?? (options.asOf ? dateToMicros(options.asOf) : await latestPollUs(client));
+      const range = options.stores ?? { from: null, to: null };
       // One dictionary of store ids for all three tables: polls carry its codes, and hours and
       // zones share its string instances.
       const stores = new ByteStringInterner();
-      const polls = nowUs === null ? new EncodedPollColumnsBuilder().build([]) : await readPolls(client, nowUs, stores);
-      const hours = await readHours(client, stores);
-      const timezones = await readTimezones(client, stores);
+      const polls = nowUs === null ? new EncodedPollColumnsBuilder().build([]) : await readPolls(client, nowUs, range, stores);
+      const hours = await readHours(client, range, stores);
+      const timezones = await readTimezones(client, range, stores);
       await client.query('COMMIT');
       return {
         inputs: { polls: pollsTable(polls), hours: hoursTable(hours), timezones: timezonesTable(timezones) },
@@ -84,7 +100,7 @@ function dateToMicros(date: Date): number {
 }
 
 /** max(timestamp_utc) through the time index; numeric → text keeps the microseconds exact. */
-async function latestPollUs(client: PoolClient): Promise<number | null> {
+export async function latestPollUs(client: Pick<PoolClient, 'query'>): Promise<number | null> {
   const result = await client.query<{ now_us: string | null }>(
     `SELECT (extract(epoch FROM max(timestamp_utc)) * 1000000)::bigint::text AS now_us FROM store_status`,
   );
@@ -118,7 +134,7 @@ function timestampLiteral(micros: number): string {
  * status with every poll made PostgreSQL's output (and our decoding) the larger part of the read:
  * a poll now costs 12 bytes (a timestamptz array element) instead of 42.
  */
-export function reportWindowPollsSql(nowUs: number): string {
+export function reportWindowPollsSql(nowUs: number, range: StoreRange = { from: null, to: null }): string {
   const start = timestampLiteral(nowUs - REPORT_WINDOW_US);
   const end = timestampLiteral(nowUs);
   return `
@@ -137,14 +153,37 @@ export function reportWindowPollsSql(nowUs: number): string {
         ORDER BY p.timestamp_utc DESC, (p.status = 'inactive') DESC
         LIMIT 1
      ) carry ON true
-     WHERE s.first_poll_utc <= ${end}
+     WHERE s.first_poll_utc <= ${end}${storeRangeSql('s.store_id', range)}
      ORDER BY s.store_id`;
 }
 
+/**
+ * The range as SQL conditions (`AND …`), empty for every store. COPY takes no bind parameters, so
+ * the ids are quoted literals (doubled quotes; standard_conforming_strings is on since PostgreSQL 9.1).
+ */
+function storeRangeSql(column: string, range: StoreRange): string {
+  const literal = (id: string) => `'${id.replaceAll("'", "''")}' COLLATE "C"`;
+  return (
+    (range.from === null ? '' : ` AND ${column} COLLATE "C" >= ${literal(range.from)}`) +
+    (range.to === null ? '' : ` AND ${column} COLLATE "C" < ${literal(range.to)}`)
+  );
+}
+
+/**
+ * Rows of `table` (hours or zones) for the stores of `range`: the range is cut in `polled_stores`
+ * (a scan of one small row per store) and joined on store_id, which the tables' store_id indexes
+ * serve, since those indexes are in the column's own collation and cannot answer a "C" range.
+ * Only polled stores are reported, so the hours and zones of the others are never needed.
+ */
+function storeRowsSql(columns: string, table: string, range: StoreRange): string {
+  if (range.from === null && range.to === null) return `SELECT ${columns} FROM ${table}`;
+  return `SELECT ${columns} FROM ${table} WHERE store_id IN (SELECT s.store_id FROM polled_stores s WHERE true${storeRangeSql('s.store_id', range)})`;
+}
+
 /** Store ids become dictionary codes (the engine groups by them); the dictionary is shared with hours and zones. */
-async function readPolls(client: PoolClient, nowUs: number, stores: ByteStringInterner): Promise<PollColumns> {
+async function readPolls(client: PoolClient, nowUs: number, range: StoreRange, stores: ByteStringInterner): Promise<PollColumns> {
   const polls = new EncodedPollColumnsBuilder();
-  await copyBinary(client, reportWindowPollsSql(nowUs), 5, (buffer, starts, lengths) => {
+  await copyBinary(client, reportWindowPollsSql(nowUs, range), 5, (buffer, starts, lengths) => {
     if (lengths[1] < 0 && lengths[2] < 0 && lengths[3] < 0) return; // polls only after now: nothing to read
     const store = stores.codeOf(buffer, starts[0], starts[0] + lengths[0]);
     if (lengths[3] >= 0) polls.push(store, buffer[starts[3]], readTimestampUs(buffer, starts[4]));
@@ -168,14 +207,14 @@ function pushTimestampArray(polls: EncodedPollColumnsBuilder, store: number, isA
   }
 }
 
-async function readHours(client: PoolClient, stores: ByteStringInterner) {
+async function readHours(client: PoolClient, range: StoreRange, stores: ByteStringInterner) {
   const storeIds: string[] = [];
   const days: number[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
   await copyBinary(
     client,
-    `SELECT store_id, day_of_week, start_time_local, end_time_local FROM business_hours`,
+    storeRowsSql('store_id, day_of_week, start_time_local, end_time_local', 'business_hours', range),
     4,
     (buffer, fieldStarts, lengths) => {
       storeIds.push(intern(stores, buffer, fieldStarts[0], lengths[0]));
@@ -193,11 +232,11 @@ async function readHours(client: PoolClient, stores: ByteStringInterner) {
   };
 }
 
-async function readTimezones(client: PoolClient, stores: ByteStringInterner) {
+async function readTimezones(client: PoolClient, range: StoreRange, stores: ByteStringInterner) {
   const storeIds: string[] = [];
   const zones: string[] = [];
   const zoneNames = new ByteStringInterner();
-  await copyBinary(client, `SELECT store_id, timezone_str FROM store_timezones`, 2, (buffer, starts, lengths) => {
+  await copyBinary(client, storeRowsSql('store_id, timezone_str', 'store_timezones', range), 2, (buffer, starts, lengths) => {
     storeIds.push(intern(stores, buffer, starts[0], lengths[0]));
     zones.push(intern(zoneNames, buffer, starts[1], lengths[1]));
   });

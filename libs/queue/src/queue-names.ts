@@ -7,6 +7,8 @@ export const QUEUES = {
 
 export const REPORT_JOBS = {
   compute: 'compute-report',
+  /** One store range of a fanned-out report: a child of its compute-report job (a BullMQ flow). */
+  shard: 'compute-report-shard',
 } as const;
 
 export const WEBHOOK_JOBS = {

@@ -1,4 +1,4 @@
-import { isReportId, newReportId, reportJobOptions } from './report-job';
+import { isReportId, newReportId, reportJobOptions, reportShardJobOptions } from './report-job';
 import { redisOptionsFromUrl } from './redis-connection';
 import { failedJobReason, TimeoutError, withTimeout } from './report-failures';
 
@@ -47,5 +47,20 @@ describe('failure reasons', () => {
   it('times out a promise that does not settle', async () => {
     await expect(withTimeout(new Promise(() => undefined), 10, 'Redis')).rejects.toBeInstanceOf(TimeoutError);
     await expect(withTimeout(Promise.resolve(7), 100, 'Redis')).resolves.toBe(7);
+  });
+});
+
+describe('reportShardJobOptions', () => {
+  it('names a shard after its report (a second add is a no-op), retries it with the report\'s policy, and fails the parent when it cannot succeed', () => {
+    const parent = { id: 'a'.repeat(32), queue: 'bull:reports' };
+    const options = reportShardJobOptions('a'.repeat(32), 2, parent, { attempts: 3, backoffMs: 1000 });
+    expect(options).toMatchObject({
+      jobId: `${'a'.repeat(32)}-shard-2`,
+      parent,
+      failParentOnFailure: true,
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 1000 },
+    });
+    expect(reportShardJobOptions('a'.repeat(32), 3, parent, { attempts: 3, backoffMs: 1000 }).jobId).not.toBe(options.jobId);
   });
 });

@@ -11,6 +11,46 @@ export interface ReportJobData {
   /** ISO-8601 instant, or null for "the latest poll". */
   asOf: string | null;
   method: UptimeMethod;
+  /**
+   * Set by the worker when it fans the report out (never by the API): the fleet's `now` and the
+   * store ranges, kept in the job so a rerun of the parent after its children assembles the same plan.
+   */
+  shards?: ReportShardPlanData;
+}
+
+export interface ReportShardPlanData {
+  nowUs: number;
+  ranges: { from: string | null; to: string | null }[];
+}
+
+/** One shard of a fanned-out report: its store range and the `now` fixed for the whole fleet. */
+export interface ReportShardJobData {
+  reportId: string;
+  method: UptimeMethod;
+  nowUs: number;
+  shard: number;
+  shards: number;
+  from: string | null;
+  to: string | null;
+}
+
+/** What a shard returns to its parent (BullMQ keeps it in the parent's processed children). */
+export interface ReportShardResult {
+  shard: number;
+  partKey: string;
+  rows: number;
+  pollsRead: number;
+  pollsAfterNow: number;
+  zonesMissing: number;
+  zonesInvalid: Record<string, number>;
+}
+
+/**
+ * The job id of a report's shard: derived from the report id, so adding a plan's children again
+ * (a parent rerun after a crash) adds nothing twice.
+ */
+function reportShardJobId(reportId: string, shard: number): string {
+  return `${reportId}-shard-${shard}`;
 }
 
 /** What a completed job returns; the API presigns `s3Key` on every read, so no URL is stored. */
@@ -56,6 +96,24 @@ export function reportJobOptions(reportId: string, policy: ReportJobRetryPolicy)
     attempts: policy.attempts,
     backoff: { type: 'exponential', delay: policy.backoffMs },
     removeOnComplete: { age: 24 * 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+  };
+}
+
+/**
+ * Options of a shard job: retried alone with the report's own policy (its parent's attempts and
+ * backoff); once its attempts are spent the parent fails too (failParentOnFailure), since a report
+ * with a missing range cannot be assembled. Finished shards are kept an hour (their result also
+ * lives on in the parent's processed children): long enough to read their timings (bench:scale).
+ */
+export function reportShardJobOptions(reportId: string, shard: number, parent: { id: string; queue: string }, policy: ReportJobRetryPolicy): JobsOptions {
+  return {
+    jobId: reportShardJobId(reportId, shard),
+    parent,
+    failParentOnFailure: true,
+    attempts: policy.attempts,
+    backoff: { type: 'exponential', delay: policy.backoffMs },
+    removeOnComplete: { age: 3600, count: 10_000 },
     removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
   };
 }

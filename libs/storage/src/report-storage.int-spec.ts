@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DeleteBucketCommand, DeleteObjectCommand, HeadBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { ReportStorage, describeS3Error, reportKey } from './report-storage';
+import { ReportStorage, describeS3Error, reportKey, reportPartKey, reportPartsPrefix } from './report-storage';
 
 // The machine's S3 server (Ceph RGW, started by scripts/services/ensure-services.sh).
 const endpoint = process.env.TEST_S3_ENDPOINT ?? 'http://127.0.0.1:7480';
@@ -58,6 +58,23 @@ describe('ReportStorage against a real S3 server', () => {
     expect(text.length).toBe(lines * line.length);
     expect(text.startsWith(line)).toBe(true);
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="report.csv"');
+  });
+
+  it("removes every part of one report, and only that report's, and reads a part back as a stream", async () => {
+    const [id, other] = ['1'.repeat(32), '2'.repeat(32)];
+    for (const shard of [0, 1, 2]) await storage.upload(reportPartKey(id, shard), Readable.from([`part ${shard}\n`]));
+    await storage.upload(reportPartKey(other, 0), Readable.from(['other\n']));
+    await storage.upload(reportKey(id), Readable.from(['whole\n']));
+    let text = '';
+    for await (const chunk of await storage.download(reportPartKey(id, 1))) text += String(chunk);
+    expect(text).toBe('part 1\n');
+
+    await expect(storage.discardPrefix(reportPartsPrefix(id))).resolves.toBe(3);
+    const left = await storage.client.send(new ListObjectsV2Command({ Bucket: bucket }));
+    const keys = (left.Contents ?? []).map((object) => object.Key);
+    expect(keys).toEqual(expect.arrayContaining([reportPartKey(other, 0), reportKey(id)]));
+    expect(keys.filter((key) => key?.startsWith(reportPartsPrefix(id)))).toEqual([]);
+    await expect(storage.discardPrefix(reportPartsPrefix(id))).resolves.toBe(0);
   });
 
   it('overwrites the same key when a report is rerun', async () => {

@@ -7,6 +7,7 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  ListObjectsV2Command,
   S3Client,
   S3ServiceException,
   type S3ClientConfig,
@@ -33,6 +34,19 @@ export interface S3Settings {
 /** The S3 key of a report's CSV; a rerun of the same report overwrites it (idempotent). */
 export function reportKey(reportId: string): string {
   return `reports/${reportId}.csv`;
+}
+
+/**
+ * Where the parts of a fanned-out report wait for assembly: under the report's own prefix, so one
+ * listing finds them all when the report is assembled, cancelled or expired.
+ */
+export function reportPartsPrefix(reportId: string): string {
+  return `reports/${reportId}/parts/`;
+}
+
+/** The S3 key of one shard's part (zero-padded, so the keys list in shard order). */
+export function reportPartKey(reportId: string, shard: number): string {
+  return `${reportPartsPrefix(reportId)}${String(shard).padStart(5, '0')}.csv`;
 }
 
 function clientConfig(settings: S3Settings, endpoint: string | undefined): S3ClientConfig {
@@ -137,6 +151,32 @@ export class ReportStorage {
       await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: upload.UploadId }));
     }
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  /**
+   * `discard` for every key under `prefix` (a report's parts). One DeleteObject per key rather than
+   * DeleteObjects, which needs a Content-MD5 or checksum header that S3-compatible servers handle
+   * unevenly (see requestChecksumCalculation); a report has tens of parts, not thousands.
+   */
+  async discardPrefix(prefix: string): Promise<number> {
+    const keys = new Set<string>();
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const object of page.Contents ?? []) if (object.Key) keys.add(object.Key);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    const open = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix }));
+    for (const upload of open.Uploads ?? []) if (upload.Key) keys.add(upload.Key);
+    for (const key of keys) await this.discard(key);
+    return keys.size;
+  }
+
+  /** The object's bytes as a stream (a part read back for assembly). */
+  async download(key: string): Promise<Readable> {
+    const answer = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    if (!answer.Body) throw new Error(`S3 returned no body for ${key}`);
+    return answer.Body as Readable;
   }
 
   /** Whether `key` exists (for checks that a cancelled report left nothing behind). */

@@ -36,7 +36,7 @@ port.on('message', (request: ThreadRequest) => {
     return;
   }
   const { runId } = request;
-  const computeRequest: ComputeRequest = { asOf: request.asOf, method: request.method };
+  const computeRequest: ComputeRequest = { asOf: request.asOf, method: request.method, ...(request.shard ? { shard: request.shard } : {}) };
   computeReportFromDatabase(pool, computeRequest, (stage) => post({ type: 'stage', runId, stage }))
     .then((result) => post({ type: 'done', runId, result }, reportBuffers(result.report)))
     .catch((error: unknown) => {

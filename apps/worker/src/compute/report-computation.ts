@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { loadReportWindow } from '@store-uptime/db';
+import { loadReportWindow, type StoreRange } from '@store-uptime/db';
 import { computeUptimeReport, reportArrays, type ReportArrays, type UptimeMethod, type UptimeReportStats } from '@store-uptime/uptime';
 
 /**
@@ -13,6 +13,8 @@ export interface ComputeRequest {
   /** ISO-8601 instant, or null for "the latest poll". */
   asOf: string | null;
   method: UptimeMethod;
+  /** A shard of a fanned-out report: the fleet's `now` (epoch µs, wins over asOf) and its stores. */
+  shard?: { nowUs: number; stores: StoreRange };
 }
 
 export interface ComputeResult {
@@ -36,12 +38,13 @@ export async function computeReportFromDatabase(
   onStage: (stage: ComputeStage) => void = () => undefined,
 ): Promise<ComputeResult> {
   const asOf = request.asOf === null ? undefined : new Date(request.asOf);
-  const window = await loadReportWindow(source, asOf ? { asOf } : {});
+  const shard = request.shard;
+  const window = await loadReportWindow(source, shard ? { nowUs: shard.nowUs, stores: shard.stores } : asOf ? { asOf } : {});
   onStage({ stage: 'loaded', pollsRead: window.pollsRead });
   // Inline (no thread) this lets the progress write and BullMQ's lock renewal run before the
   // synchronous engine takes the event loop; in a thread it costs nothing.
   await new Promise((resolve) => setImmediate(resolve));
-  const report = computeUptimeReport(window.inputs, { ...(asOf ? { asOf } : {}), method: request.method });
+  const report = computeUptimeReport(window.inputs, { ...(shard ? { asOfUs: shard.nowUs } : asOf ? { asOf } : {}), method: request.method });
   const rows = report.table.numRows();
   onStage({ stage: 'computed', rows });
   return { report: reportArrays(report.table), rows, nowUs: report.nowUs, pollsRead: window.pollsRead, stats: report.stats };

@@ -22,7 +22,8 @@ export class ReportCancelled extends Error {
  */
 @Injectable()
 export class ReportCancelWatch implements OnApplicationShutdown {
-  private readonly running = new Map<string, AbortController>();
+  /** Several per report when shards of one fanned-out report run on this worker at once. */
+  private readonly running = new Map<string, Set<AbortController>>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
 
@@ -34,12 +35,15 @@ export class ReportCancelWatch implements OnApplicationShutdown {
   /** Watches `reportId` until `stop()`; the signal aborts once the report is cancelled. */
   watch(reportId: string): { signal: AbortSignal; stop(): void } {
     const controller = new AbortController();
-    this.running.set(reportId, controller);
+    const watchers = this.running.get(reportId) ?? new Set<AbortController>();
+    watchers.add(controller);
+    this.running.set(reportId, watchers);
     this.timer ??= setInterval(() => void this.poll(), CANCEL_POLL_MS);
     return {
       signal: controller.signal,
       stop: () => {
-        if (this.running.get(reportId) === controller) this.running.delete(reportId);
+        watchers.delete(controller);
+        if (watchers.size === 0 && this.running.get(reportId) === watchers) this.running.delete(reportId);
         if (this.running.size === 0) this.clear();
       },
     };
@@ -50,8 +54,8 @@ export class ReportCancelWatch implements OnApplicationShutdown {
     this.polling = true;
     try {
       for (const id of await this.reports.cancelledAmong([...this.running.keys()])) {
-        const controller = this.running.get(id);
-        if (controller && !controller.signal.aborted) {
+        for (const controller of this.running.get(id) ?? []) {
+          if (controller.signal.aborted) continue;
           this.logger.info({ reportId: id }, 'report cancelled: stopping it');
           controller.abort(new ReportCancelled('the report was cancelled'));
         }

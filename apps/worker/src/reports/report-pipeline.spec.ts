@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { PinoLogger } from 'nestjs-pino';
 import type { ReportEntity } from '@store-uptime/db';
@@ -7,9 +7,12 @@ import { Utf8Column } from '@store-uptime/uptime';
 import type { ComputeRunner } from '../compute/compute-runner';
 import type { ComputeResult, ComputeStage } from '../compute/report-computation';
 import { WorkerMetrics } from '../metrics/worker-metrics';
-import { networkFailure, ReportPipelineService, ReportStageError } from './report-pipeline.service';
+import { mergeShardStats, networkFailure, ReportPipelineService, ReportStageError, shardsProgress } from './report-pipeline.service';
 import type { ReportRowsRepository, ReportsRepository } from '@store-uptime/db';
+import type { DataSource } from 'typeorm';
 import type { ReportCancelWatch } from './report-cancel-watch';
+import type { ReportFanOut } from './report-fan-out';
+import { ReportSlices } from './report-slices';
 import { ReportProcessor } from './report.processor';
 import type { WebhookRelayService } from '../webhooks/webhook-relay.service';
 
@@ -63,6 +66,11 @@ function setup(options: { row?: Partial<ReportEntity> | null; upload?: (key: str
   } as unknown as ReportsRepository;
   const storage = {
     ensureBucket: async () => undefined,
+    download: async (key: string) => Readable.from([uploads[key]]),
+    discardPrefix: async (prefix: string) => {
+      calls.push(`parts deleted ${prefix}`);
+      return 0;
+    },
     upload:
       options.upload ??
       (async (key: string, body: Readable) => {
@@ -92,7 +100,8 @@ function setup(options: { row?: Partial<ReportEntity> | null; upload?: (key: str
       return 0;
     },
   } as unknown as ReportRowsRepository;
-  const pipeline = new ReportPipelineService(records, reportRows, storage, compute, new WorkerMetrics(), silent);
+    // No fan-out here (the contexts have no `shards`): the sharded path runs on the real services in report-shards.int-spec.ts.
+  const pipeline = new ReportPipelineService(records, reportRows, {} as DataSource, new ReportSlices(storage), { REPORT_SHARD_STORES: 1e9 }, storage, compute, new WorkerMetrics(), silent);
   const jobProgress: number[] = [];
   const context = (data: object = { reportId: ID, asOf: null, method: 'hourly' }, attempt = 1) => ({
     data: data as never,
@@ -194,7 +203,8 @@ describe('ReportProcessor', () => {
     const cancels = { watch: () => ({ signal: new AbortController().signal, stop: () => undefined }) } as unknown as ReportCancelWatch;
     // The relay is told when a report's final status (and so its webhook events) was written.
     const relay = { nudge: () => calls.push('webhook relay nudged') } as unknown as WebhookRelayService;
-    const processor = new ReportProcessor({ run: pipelineRun } as unknown as ReportPipelineService, records, reportRows, cancels, relay, new WorkerMetrics(), silent);
+    const fanOut = { forReport: () => undefined } as unknown as ReportFanOut;
+    const processor = new ReportProcessor({ run: pipelineRun } as unknown as ReportPipelineService, records, reportRows, cancels, relay, fanOut, new WorkerMetrics(), silent);
     const job = (attemptsMade: number) =>
       ({ id: ID, data: { reportId: ID, asOf: null, method: 'hourly' }, attemptsMade, opts: { attempts: 3 } }) as unknown as Job;
     return { processor, records, calls, job };
@@ -231,5 +241,78 @@ describe('ReportProcessor', () => {
     });
     await expect(processor.process(job(0))).rejects.toBeInstanceOf(UnrecoverableError);
     expect(calls).toEqual(['failed unknown method "weekly"', 'rows removed', 'webhook relay nudged']);
+  });
+});
+
+describe('a fanned-out report', () => {
+  const shard = (index: number, rows: number, zonesInvalid: Record<string, number>) => ({
+    shard: index,
+    partKey: `reports/${ID}/parts/${index}.csv`,
+    rows,
+    pollsRead: rows * 10,
+    pollsAfterNow: index,
+    zonesMissing: 1,
+    zonesInvalid,
+  });
+
+  it('counts every store once: the shards\' counts added up, invalid zones merged by name', () => {
+    const stats = mergeShardStats([shard(0, 3, { 'Not/AZone': 2 }), shard(1, 4, { 'Not/AZone': 1, Mars: 1 }), shard(2, 1, {})]);
+    expect(stats).toEqual({ stores: 8, pollsRead: 80, pollsAfterNow: 3, zonesMissing: 3, zonesInvalid: { 'Not/AZone': 3, Mars: 1 } });
+  });
+
+  it('moves its progress with each stored shard, from just started to before the assembly, never past it', () => {
+    const values = [0, 1, 2, 3, 4].map((done) => shardsProgress(done, 4));
+    expect(values[0]).toBe(0.05);
+    expect(values[4]).toBeCloseTo(0.9);
+    for (let i = 1; i < values.length; i++) expect(values[i]).toBeGreaterThan(values[i - 1]);
+    expect(shardsProgress(5, 4)).toBeCloseTo(0.9);
+  });
+});
+
+describe('the parent of a fanned-out report, run again after its shards', () => {
+  const plan = { nowUs: Date.parse('2023-01-25T18:00:00Z') * 1000, ranges: [{ from: null, to: 'b' }, { from: 'b', to: null }] };
+  const result = (shard: number, rows: number) => ({
+    shard,
+    partKey: `reports/${ID}/parts/0000${shard}.csv`,
+    rows,
+    pollsRead: 5,
+    pollsAfterNow: 0,
+    zonesMissing: shard,
+    zonesInvalid: {},
+  });
+
+  it.each(['running', 'queued'] as const)(
+    'assembles the parts in shard order behind one header, completes the report with the summed counts, then deletes the parts (row %s)',
+    async (status) => {
+      const { pipeline, calls, uploads, context } = setup({ row: { id: ID, status, s3Key: null, progress: 0.9 } });
+      uploads[`reports/${ID}/parts/00000.csv`] = 'a,1.00,1.00,1.00,0.00,0.00,0.00\n';
+      uploads[`reports/${ID}/parts/00001.csv`] = 'b,2.00,2.00,2.00,0.00,0.00,0.00\nc,3.00,3.00,3.00,0.00,0.00,0.00\n';
+      const fanOuts: unknown[] = [];
+      const outcome = await pipeline.run({
+        ...context({ reportId: ID, asOf: null, method: 'hourly', shards: plan }),
+        shards: { fanOut: async (given) => void fanOuts.push(given), results: async () => [result(1, 2), result(0, 1)] },
+      });
+      expect(fanOuts).toEqual([plan]);
+      expect(uploads[`reports/${ID}.csv`]).toBe(
+        'store_id,uptime_last_hour,uptime_last_day,uptime_last_week,downtime_last_hour,downtime_last_day,downtime_last_week\n' +
+          'a,1.00,1.00,1.00,0.00,0.00,0.00\nb,2.00,2.00,2.00,0.00,0.00,0.00\nc,3.00,3.00,3.00,0.00,0.00,0.00\n',
+      );
+      expect(outcome).toEqual({ s3Key: `reports/${ID}.csv`, storesCount: 3, nowUsed: '2023-01-25T18:00:00.000Z' });
+      // A row queued again by a failed attempt is started again (its progress kept); a running one is not.
+      expect(calls[0]).toBe(status === 'queued' ? 'running 0.9' : 'progress 0.95');
+      expect(calls.at(-2)).toMatch(/^complete .*"storesCount":3.*"warnings":\[\{"code":"stores_without_zone","count":1\}\]/);
+      expect(calls.at(-1)).toBe(`parts deleted reports/${ID}/parts/`);
+    },
+  );
+
+  it('deletes the parts and stops when the report was cancelled meanwhile', async () => {
+    const { pipeline, calls, uploads, context } = setup({ row: { id: ID, status: 'cancelled', s3Key: null } });
+    const run = pipeline.run({
+      ...context({ reportId: ID, asOf: null, method: 'hourly', shards: plan }),
+      shards: { fanOut: async () => undefined, results: async () => [] },
+    });
+    await expect(run).rejects.toThrow('the report was cancelled');
+    expect(calls).toEqual([`parts deleted reports/${ID}/parts/`]);
+    expect(uploads[`reports/${ID}.csv`]).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { WorkerEnv } from '@store-uptime/config';
 import { ReportRowsRepository, ReportsRepository, WebhooksRepository } from '@store-uptime/db';
 import { failedJobReason, IDEMPOTENCY_KEY_TTL_HOURS, LOST_JOB_REASON, QUEUES, withTimeout } from '@store-uptime/queue';
-import { reportKey, type ReportStorage } from '@store-uptime/storage';
+import { reportKey, reportPartsPrefix, type ReportStorage } from '@store-uptime/storage';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { REPORT_STORAGE, WORKER_METRICS } from '../tokens';
 
@@ -98,6 +98,8 @@ export class ReportSweeperService implements OnApplicationBootstrap, BeforeAppli
     for (const { id, s3Key } of await this.reports.findExpirable(retentionSeconds, BATCH)) {
       await this.storage.discard(s3Key ?? reportKey(id));
       await this.reportRows.remove(id);
+      // Parts a fanned-out report left behind (its assembly or cancel cut short).
+      await this.storage.discardPrefix(reportPartsPrefix(id));
       if (await this.reports.expire(id)) {
         expired++;
         this.metrics.expiredReports.inc();

@@ -2,14 +2,19 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import { Worker, type WorkerOptions } from 'bullmq';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { WorkerEnv } from '@store-uptime/config';
-import { logConnectionErrors, QUEUES, workerConnection, type ReportJobData, type ReportJobResult } from '@store-uptime/queue';
+import {
+  logConnectionErrors,
+  QUEUES,
+  type ReportJobData,
+  type ReportJobResult,
+  type ReportShardJobData,
+  type ReportShardResult,
+} from '@store-uptime/queue';
 import { WORKER_ENV } from '../tokens';
-import { ReportProcessor } from './report.processor';
+import { queueConnection } from './queue-connection';
+import { ReportProcessor, type ReportQueueJob } from './report.processor';
 
-/** The Redis connection and key prefix of the worker's queue handles (BullModule) and of its Worker. */
-export function queueConnection(env: Pick<WorkerEnv, 'REDIS_URL' | 'REDIS_PREFIX'>) {
-  return { connection: workerConnection(env.REDIS_URL), prefix: env.REDIS_PREFIX };
-}
+export { queueConnection } from './queue-connection';
 
 /**
  * A report that stalls its worker a second time is probably what kills workers (e.g. out of
@@ -50,20 +55,21 @@ export function reportWorkerOptions(
  */
 @Injectable()
 export class ReportWorker implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
-  private readonly worker: Worker<ReportJobData, ReportJobResult>;
+  private readonly worker: Worker<ReportJobData | ReportShardJobData, ReportJobResult | ReportShardResult>;
 
   constructor(
     @Inject(WORKER_ENV) private readonly env: WorkerEnv,
     private readonly processor: ReportProcessor,
     @InjectPinoLogger('ReportWorker') private readonly logger: PinoLogger,
   ) {
-    this.worker = new Worker<ReportJobData, ReportJobResult>(
+    this.worker = new Worker<ReportJobData | ReportShardJobData, ReportJobResult | ReportShardResult>(
       QUEUES.reports,
-      (job, token, signal) => processor.process(job, token, signal),
+      // A report's job or a shard's, told apart by the job's name (ReportProcessor.process).
+      (job, token, signal) => processor.process(job as ReportQueueJob, token, signal),
       reportWorkerOptions(env),
     );
     logConnectionErrors(this.worker, (fields) => this.logger.warn(fields, 'worker connection error'));
-    this.worker.on('failed', (job, error) => void processor.onFailed(job, error));
+    this.worker.on('failed', (job, error) => void processor.onFailed(job as ReportQueueJob | undefined, error));
   }
 
   onApplicationBootstrap(): void {
