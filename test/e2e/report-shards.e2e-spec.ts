@@ -167,6 +167,18 @@ describe('a report fanned out over store ranges (API + two workers)', () => {
     for (const value of progress) expect(value >= 0 && value <= 1).toBe(true);
     // Parts are removed once the report is complete (just after: a failed completion retries the assembly from them).
     expect(await pollUntil(() => keysUnder(storage, reportPartsPrefix(id)), (count) => count === 0, 10_000, 50)).toBe(0);
+    // Each shard wrote its own stores' rows: together, the assembled CSV line for line.
+    const jsonl = (await request().get(`/reports/${id}/download?format=jsonl`).set(auth()).expect(200)).text;
+    const rows = jsonl.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, number | string>);
+    const [header, ...lines] = csv.trimEnd().split('\n');
+    expect(rows).toHaveLength(lines.length);
+    const columns = header.split(',');
+    lines.forEach((line, i) => {
+      const cells = line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.slice(0, columns.length).map((cell) => cell.replace(/,$/, ''));
+      const storeId = cells[0].startsWith('"') ? cells[0].slice(1, -1).replace(/""/g, '"') : cells[0];
+      expect(rows[i].store_id).toBe(storeId);
+      for (let c = 1; c < columns.length; c++) expect(rows[i][columns[c]]).toBe(Number(cells[c]));
+    });
   });
 
   it('stops every shard of a cancelled report and leaves neither parts nor a CSV behind', async () => {
@@ -197,6 +209,14 @@ describe('a report fanned out over store ranges (API + two workers)', () => {
         100,
       );
       expect(settled).toEqual({ pending: 0, parts: 0, csv: false });
+      // No shard's rows either (a shard that finished after the cancel removes them again).
+      const rows = await pollUntil(
+        async () => Number((await dataSource.query(`SELECT count(*)::int AS n FROM report_rows WHERE report_id = $1`, [id]))[0].n),
+        (count) => count === 0,
+        10_000,
+        100,
+      );
+      expect(rows).toBe(0);
     } finally {
       await queue.close();
     }
