@@ -79,11 +79,13 @@ async function deliveredOnComplete(key: string, receiver: WebhookReceiver, endpo
 }
 
 async function deliveredToCallback(key: string, receiver: WebhookReceiver): Promise<void> {
+  // The same receiver also hears the owner's endpoint (/hook) about this report, signed with that
+  // endpoint's secret: only the delivery to the callback's own path is the callback.
   const url = receiver.url.replace('/hook', '/callback');
   const triggered = await call('POST', '/reports', key, { callback_url: url });
   if (!check(triggered.status === 202 && typeof triggered.body.callback_secret === 'string', 'POST /reports with a callback_url → 202 with a callback_secret', String(triggered.status))) return;
   const id = triggered.body.id as string;
-  const delivery = await until(async () => receiver.received.find((r) => r.headers['webhook-id'] !== undefined && aboutReport(id)(r)), (found) => found !== undefined, 120_000);
+  const delivery = await until(async () => receiver.received.find((r) => r.path === '/callback' && aboutReport(id)(r)), (found) => found !== undefined, 120_000);
   if (!check(delivery !== undefined, 'the callback arrived') || !delivery) return;
   const problem = standardWebhookProblem(triggered.body.callback_secret as string, delivery.headers, delivery.body);
   check(problem === null, 'the callback signature verifies with callback_secret', problem ?? '');

@@ -11,6 +11,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface ReceivedWebhook {
   receivedAt: number;
+  /** The request's path: one receiver can stand for several targets (/hook, /callback). */
+  path: string;
   headers: IncomingHttpHeaders;
   body: string;
 }
@@ -52,7 +54,7 @@ export async function startWebhookReceiver(port = 0): Promise<WebhookReceiver> {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const entry: ReceivedWebhook = { receivedAt: Date.now(), headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const entry: ReceivedWebhook = { receivedAt: Date.now(), path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
       const index = receiver.received.push(entry) - 1;
       for (const waiter of waiters.filter((w) => receiver.received.length >= w.count)) {
         waiters.splice(waiters.indexOf(waiter), 1);
