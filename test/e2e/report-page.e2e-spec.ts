@@ -3,7 +3,6 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { Client } from 'pg';
 import { chromium, type Browser } from 'playwright-core';
 import supertest from 'supertest';
 import { DataSource } from 'typeorm';
@@ -16,6 +15,7 @@ import { insertPolls } from '../support/insert-polls';
 import { DST_WEEK_NOWS, mulberry32, randomStores, type RandomStores } from '../support/random-stores';
 import { contractRequest } from './support/contract-client';
 import { COMPILED_THREAD_ENTRY, createTestKey, createTestNamespace, httpGet, pollUntil, type TestNamespace } from './support/test-services';
+import { insertStoreHoursAndZones } from '../support/insert-stores';
 
 /**
  * A complete report's results beyond the CSV, end to end on the real services: its rows as JSON
@@ -46,20 +46,7 @@ function asText(response: any, done: (error: Error | null, body: string) => void
 }
 
 async function loadStores(url: string, stores: RandomStores): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(
-      `INSERT INTO business_hours (store_id, day_of_week, start_time_local, end_time_local) SELECT * FROM unnest($1::text[], $2::smallint[], $3::time[], $4::time[])`,
-      [stores.hours.map((h) => h[0]), stores.hours.map((h) => Number(h[1])), stores.hours.map((h) => h[2]), stores.hours.map((h) => h[3])],
-    );
-    await client.query(`INSERT INTO store_timezones (store_id, timezone_str) SELECT * FROM unnest($1::text[], $2::text[])`, [
-      stores.zones.map((z) => z[0]),
-      stores.zones.map((z) => z[1]),
-    ]);
-  } finally {
-    await client.end();
-  }
+  await insertStoreHoursAndZones(url, stores);
   const dataSource = await new DataSource(dataSourceOptionsFromUrl(url)).initialize();
   try {
     await insertPolls(dataSource, stores.polls);

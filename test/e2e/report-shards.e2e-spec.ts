@@ -3,7 +3,6 @@ import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { Queue } from 'bullmq';
-import { Client } from 'pg';
 import supertest from 'supertest';
 import { DataSource } from 'typeorm';
 import { s3SettingsFromEnv, validateWorkerEnv } from '@store-uptime/config';
@@ -19,6 +18,7 @@ import { ensureBuilt } from '../support/ensure-built';
 import { insertPolls } from '../support/insert-polls';
 import { DST_WEEK_NOWS, mulberry32, randomStores, type RandomStores } from '../support/random-stores';
 import { COMPILED_THREAD_ENTRY, createTestKey, createTestNamespace, pollUntil, type TestNamespace } from './support/test-services';
+import { insertStoreHoursAndZones } from '../support/insert-stores';
 
 /**
  * A report fanned out over store ranges, end to end: the API and two workers (each computing in
@@ -35,23 +35,6 @@ const STORES = 150;
 const SHARD_STORES = '40';
 
 type Body = Record<string, unknown>;
-
-async function loadStores(url: string, stores: RandomStores): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(
-      `INSERT INTO business_hours (store_id, day_of_week, start_time_local, end_time_local) SELECT * FROM unnest($1::text[], $2::smallint[], $3::time[], $4::time[])`,
-      [stores.hours.map((h) => h[0]), stores.hours.map((h) => Number(h[1])), stores.hours.map((h) => h[2]), stores.hours.map((h) => h[3])],
-    );
-    await client.query(`INSERT INTO store_timezones (store_id, timezone_str) SELECT * FROM unnest($1::text[], $2::text[])`, [
-      stores.zones.map((z) => z[0]),
-      stores.zones.map((z) => z[1]),
-    ]);
-  } finally {
-    await client.end();
-  }
-}
 
 /** The unsharded report: what a worker computes and writes for the whole fleet in one job. */
 async function unshardedReport(dataSource: DataSource, asOf: string | null, method: UptimeMethod) {
@@ -114,7 +97,7 @@ describe('a report fanned out over store ranges (API + two workers)', () => {
       stores.polls.push([id, 'active', '2024-03-12 10:00:00 UTC'], [id, 'inactive', '2024-11-05 11:00:00 UTC']);
       stores.zones.push([id, 'America/St_Johns']);
     }
-    await loadStores(ns.database.url, stores);
+    await insertStoreHoursAndZones(ns.database.url, stores);
     dataSource = await new DataSource(dataSourceOptionsFromUrl(ns.database.url)).initialize();
     await insertPolls(dataSource, stores.polls);
     storage = new ReportStorage(s3SettingsFromEnv(validateWorkerEnv(ns.env())));

@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
-import { Client } from 'pg';
 import type { OpenApiContract } from '../../scripts/openapi/openapi-contract';
 import { DataSource } from 'typeorm';
 import { writeReportCsv } from '@store-uptime/csv';
@@ -14,6 +13,7 @@ import { DST_WEEK_NOWS, mulberry32, randomStores, type RandomStores } from '../s
 import { oracleReport } from '../support/uptime-oracle';
 import { contractRequest, loadContract } from './support/contract-client';
 import { createTestKey, createTestNamespace, type TestNamespace } from './support/test-services';
+import { insertStoreHoursAndZones } from '../support/insert-stores';
 
 /**
  * One store on demand against the whole report, on real PostgreSQL: random stores (DST weeks,
@@ -33,23 +33,6 @@ async function fullReportCsv(dataSource: DataSource, asOf: string | null, method
   await writeReportCsv(reportTable(report), new Writable({ write: (chunk: Buffer, _encoding, done) => ((text += chunk.toString()), done()) }));
   const [, ...lines] = text.trim().split('\n');
   return new Map(lines.map((line) => line.split(',')).map(([id, ...values]) => [id, values]));
-}
-
-async function loadStores(url: string, stores: RandomStores): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(
-      `INSERT INTO business_hours (store_id, day_of_week, start_time_local, end_time_local) SELECT * FROM unnest($1::text[], $2::smallint[], $3::time[], $4::time[])`,
-      [stores.hours.map((h) => h[0]), stores.hours.map((h) => Number(h[1])), stores.hours.map((h) => h[2]), stores.hours.map((h) => h[3])],
-    );
-    await client.query(`INSERT INTO store_timezones (store_id, timezone_str) SELECT * FROM unnest($1::text[], $2::text[])`, [
-      stores.zones.map((z) => z[0]),
-      stores.zones.map((z) => z[1]),
-    ]);
-  } finally {
-    await client.end();
-  }
 }
 
 // Every answer is checked against the OpenAPI document the API serves (support/contract-client.ts).
@@ -72,7 +55,7 @@ describe('GET /stores/{store_id}/uptime and /timeline', () => {
     // The same stores (hours, zones) polled around each DST week: earlier weeks give later ones their carry-in.
     const periods = DST_WEEK_NOWS.map((now, i) => randomStores(mulberry32(500 + i), STORES, Date.parse(now) - 9 * DAY_MS, Date.parse(now) + DAY_MS));
     stores = { ...periods[0], polls: periods.flatMap((period) => period.polls) };
-    await loadStores(ns.database.url, stores);
+    await insertStoreHoursAndZones(ns.database.url, stores);
     dataSource = await new DataSource(dataSourceOptionsFromUrl(ns.database.url)).initialize();
     // Polls go in as ingest leaves them: weekly partitions made first, the store list kept.
     await insertPolls(dataSource, stores.polls);
