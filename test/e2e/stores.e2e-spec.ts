@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
+import supertest from 'supertest';
 import type { OpenApiContract } from '../../scripts/openapi/openapi-contract';
 import { DataSource } from 'typeorm';
 import { writeReportCsv } from '@store-uptime/csv';
@@ -143,6 +144,40 @@ describe('GET /stores/{store_id}/uptime and /timeline', () => {
     const spaced = await request(server).get(`/stores/${id}/uptime?as_of=2024-03-12T20:50:00+05:30`).expect(200);
     expect(encoded.body).toEqual(utc.body);
     expect(spaced.body).toEqual(utc.body);
+  });
+
+  it('answers on the fast lane exactly as the Nest route does, for every key: 200, 400 (through Nest), 401, 403, 404', async () => {
+    const reader = await createTestKey(ns.database.url, { name: 'reader', owner: 'acme', scopes: ['reports:read'] });
+    const writer = await createTestKey(ns.database.url, { name: 'writer', owner: 'ops', scopes: ['reports:write'] });
+    const listed = stores.storeIds.find((storeId) => stores.polls.some((poll) => poll[0] === storeId))!;
+    // Connection and moment aside, everything must match: status, every header, the body byte for byte.
+    const transient = new Set(['date', 'connection', 'keep-alive']);
+    const answer = async (path: string, key: string | null) => {
+      const call = supertest(server).get(path);
+      const response = await (key === null ? call : call.set('Authorization', `Bearer ${key}`));
+      const headers = Object.fromEntries(Object.entries(response.headers).filter(([name]) => !transient.has(name)));
+      // A problem's instance is the path asked, which is all the two forms differ in (and so the length).
+      const text = response.text.replace(`"instance":"${path.split('?')[0]}"`, '"instance":"the path asked"');
+      return { status: response.status, headers: { ...headers, 'content-length': String(Buffer.byteLength(text)) }, text };
+    };
+    // The lane's forms, and forms it leaves to Express (a trailing slash, an empty parameter) that reach the Nest route.
+    const pairs = [
+      [`/stores/${listed}/uptime`, `/stores/${listed}/uptime/`],
+      [`/stores/${listed}/uptime?method=step`, `/stores/${listed}/uptime?method=step&`],
+      [`/stores/${listed}/uptime?as_of=2024-03-12T20:50:00%2B05:30&method=hourly`, `/stores/${listed}/uptime/?as_of=2024-03-12T20:50:00%2B05:30&method=hourly`],
+      [`/stores/${listed}/uptime?as_of=2024-03-12T20:50:00+05:30`, `/stores/${listed}/uptime?as_of=2024-03-12T20:50:00+05:30&`],
+      [`/stores/${encodeURIComponent('no such store')}/uptime`, `/stores/${encodeURIComponent('no such store')}/uptime/`],
+      [`/stores/${listed}/uptime?method=weekly`, `/stores/${listed}/uptime/?method=weekly`],
+    ];
+    const statuses: number[] = [];
+    for (const key of [adminKey!, reader, writer, null, 'not-a-key']) {
+      for (const [lane, nest] of pairs) {
+        const fromLane = await answer(lane, key);
+        expect({ lane, key, ...fromLane }).toEqual({ lane, key, ...(await answer(nest, key)) });
+        statuses.push(fromLane.status);
+      }
+    }
+    expect([...new Set(statuses)].sort()).toEqual([200, 400, 401, 403, 404]);
   });
 
   it.each([

@@ -10,7 +10,10 @@ import { requireJsonBodies } from './http/json-bodies';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import type { ApiMetrics } from './metrics/api-metrics';
 import { installClientErrorProblems } from './problem/client-error';
-import { helmetHeaders, installStatusFastLane } from './reports/status-fast-lane';
+import { helmetHeaders, installFastLanes } from './http/fast-lane';
+import { statusFastLane } from './reports/status-fast-lane';
+import { storeUptimeFastLane } from './stores/store-fast-lane';
+import { StoresService } from './stores/stores.service';
 import { ReportsService } from './reports/reports.service';
 import { ApiKeyVerifier } from './auth/api-key-verifier';
 import { API_METRICS } from './tokens';
@@ -49,12 +52,10 @@ export async function createApiApp(options: ApiAppOptions = {}): Promise<INestAp
   if (!verifier.enabled) {
     app.get(Logger).warn('API_AUTH=off: every report route is open to anyone who reaches the API (local experiments only)', 'Bootstrap');
   }
-  installStatusFastLane(app.getHttpServer(), {
-    reports: app.get(ReportsService),
-    verifier,
-    metrics,
-    logger: withContext(await app.resolve(PinoLogger), 'StatusFastLane'),
-  });
+  installFastLanes(app.getHttpServer(), { verifier, metrics, logger: withContext(await app.resolve(PinoLogger), 'FastLane') }, [
+    statusFastLane(app.get(ReportsService)),
+    storeUptimeFastLane(app.get(StoresService)),
+  ]);
 
   // Requests Node's parser refuses never reach Express: answer them as problem+json too (client-error.ts).
   installClientErrorProblems(app.getHttpServer(), helmetHeaders());
