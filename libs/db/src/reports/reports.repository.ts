@@ -3,6 +3,7 @@ import type { ReportWarning, UptimeMethod } from '@store-uptime/uptime';
 import { ReportEntity, ReportStatus } from '../entities/report.entity';
 import { REPORT_TRANSITIONS, UNFINISHED_STATUSES, type ReportTransition } from './report-transitions';
 import { outboxInsertCte, transitionEvent } from '../webhooks/webhook-outbox';
+import { statementRows } from '../statement-rows';
 
 const REPORT_ID = /^[0-9a-f]{32}$/;
 
@@ -315,15 +316,8 @@ export class ReportsRepository {
     return rows.length > 0;
   }
 
-  /** Rows of a statement (structured result: UPDATE … RETURNING included). */
-  private async rows<T = unknown>(sql: string, parameters: unknown[]): Promise<T[]> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      const result = await runner.query(sql, parameters, true);
-      return result.records as T[];
-    } finally {
-      await runner.release();
-    }
+  private rows<T = unknown>(sql: string, parameters: unknown[]): Promise<T[]> {
+    return statementRows<T>(this.dataSource, sql, parameters);
   }
 }
 

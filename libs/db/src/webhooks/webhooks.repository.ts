@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { ReportEntity } from '../entities/report.entity';
+import { statementRows } from '../statement-rows';
 
 const HEX_ID = /^[0-9a-f]{32}$/;
 
@@ -180,14 +181,8 @@ export class WebhooksRepository {
     return rows.length;
   }
 
-  private async rows<T = unknown>(sql: string, parameters: unknown[]): Promise<T[]> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      const result = await runner.query(sql, parameters, true);
-      return result.records as T[];
-    } finally {
-      await runner.release();
-    }
+  private rows<T = unknown>(sql: string, parameters: unknown[]): Promise<T[]> {
+    return statementRows<T>(this.dataSource, sql, parameters);
   }
 }
 
