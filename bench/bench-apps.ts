@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { LocalServices } from '@store-uptime/config';
 import { REPO_ROOT } from './full-scale-data';
 
 /** The built apps as separate processes (`node dist/apps/<app>/src/main.js`, as in production), for the benchmarks. */
@@ -47,4 +48,23 @@ export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   child.kill('SIGTERM');
   await Promise.race([once(child, 'exit'), sleep(15_000).then(() => child.kill('SIGKILL'))]);
+}
+
+/**
+ * What every benchmarked app is given to reach the local services: its own database, Redis prefix
+ * and bucket, so that a benchmark never meets another run's jobs or objects.
+ */
+export function benchAppEnv(services: LocalServices, app: { databaseUrl: string; redisPrefix: string; bucket: string; logLevel: string }): Record<string, string> {
+  return {
+    LOG_LEVEL: app.logLevel,
+    DATABASE_URL: app.databaseUrl,
+    REDIS_URL: services.redisUrl,
+    REDIS_PREFIX: app.redisPrefix,
+    S3_ENDPOINT: services.s3.endpoint,
+    S3_REGION: 'us-east-1',
+    S3_BUCKET: app.bucket,
+    S3_ACCESS_KEY_ID: services.s3.accessKeyId,
+    S3_SECRET_ACCESS_KEY: services.s3.secretAccessKey,
+    S3_FORCE_PATH_STYLE: 'true',
+  };
 }

@@ -30,7 +30,7 @@ import { validateWorkerEnv } from '@store-uptime/config';
 import { QUEUES, REPORT_JOBS, workerConnection } from '@store-uptime/queue';
 import { createMigratedDatabase } from '../test/support/temp-database';
 import { deleteBucketAndObjects } from '../scripts/faults/namespace';
-import { freePort, sleep, startApp, stop, waitReady } from './bench-apps';
+import { benchAppEnv, freePort, sleep, startApp, stop, waitReady } from './bench-apps';
 import { scaledFleet } from './full-scale-data';
 
 const { values } = parseArgs({
@@ -140,16 +140,7 @@ async function main(): Promise<void> {
 
     const apiPort = await freePort();
     const env = {
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: db.url,
-      REDIS_URL: benchServices.redisUrl,
-      REDIS_PREFIX: prefix,
-      S3_ENDPOINT: benchServices.s3.endpoint,
-      S3_REGION: 'us-east-1',
-      S3_BUCKET: bucket,
-      S3_ACCESS_KEY_ID: benchServices.s3.accessKeyId,
-      S3_SECRET_ACCESS_KEY: benchServices.s3.secretAccessKey,
-      S3_FORCE_PATH_STYLE: 'true',
+      ...benchAppEnv(benchServices, { databaseUrl: db.url, redisPrefix: prefix, bucket, logLevel: 'warn' }),
       TRIGGER_RATE_LIMIT: '0',
       // Keys are measured by bench:service; this bench is about the report.
       API_AUTH: 'off',

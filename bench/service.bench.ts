@@ -27,7 +27,7 @@ import { ApiKeysRepository, dataSourceOptionsFromUrl, ingestFiles, migrateUp } f
 import { createTempDatabase } from '../test/support/temp-database';
 import { QUEUES, workerConnection } from '@store-uptime/queue';
 import { deleteBucketAndObjects } from '../scripts/faults/namespace';
-import { freePort, sleep, startApp, stop, waitReady } from './bench-apps';
+import { benchAppEnv, freePort, sleep, startApp, stop, waitReady } from './bench-apps';
 import { fullScalePolls, SAMPLE_HOURS, SAMPLE_TIMEZONES } from './full-scale-data';
 import { describeReads, statusReads } from './status-reads';
 
@@ -47,13 +47,6 @@ const { values } = parseArgs({
 // The machine's services (libs/config/src/local-services.ts), overridden by BENCH_DATABASE_URL,
 // BENCH_REDIS_URL and BENCH_S3_*; the run creates its own database, prefix and bucket on them.
 const benchServices = localServices(process.env, 'BENCH_');
-const SERVICES = {
-  postgres: benchServices.databaseUrl,
-  redis: benchServices.redisUrl,
-  s3Endpoint: benchServices.s3.endpoint,
-  s3AccessKey: benchServices.s3.accessKeyId,
-  s3Secret: benchServices.s3.secretAccessKey,
-};
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** The bench's API key (made in main): every request carries it. */
@@ -82,7 +75,7 @@ async function readStatuses(api: string, ids: string[], label: string): Promise<
 async function main(): Promise<void> {
   const run = randomBytes(4).toString('hex');
   const polls = fullScalePolls();
-  const database = await createTempDatabase(SERVICES.postgres, 'uptime_bench');
+  const database = await createTempDatabase(benchServices.databaseUrl, 'uptime_bench');
   const prefix = `bench-${run}`;
   const bucket = `su-bench-${run}`;
   const children: ChildProcess[] = [];
@@ -102,16 +95,7 @@ async function main(): Promise<void> {
 
     const [apiPort, workerPort] = [await freePort(), await freePort()];
     const env = {
-      LOG_LEVEL: values['log-level'],
-      DATABASE_URL: database.url,
-      REDIS_URL: SERVICES.redis,
-      REDIS_PREFIX: prefix,
-      S3_ENDPOINT: SERVICES.s3Endpoint,
-      S3_REGION: 'us-east-1',
-      S3_BUCKET: bucket,
-      S3_ACCESS_KEY_ID: SERVICES.s3AccessKey,
-      S3_SECRET_ACCESS_KEY: SERVICES.s3Secret,
-      S3_FORCE_PATH_STYLE: 'true',
+      ...benchAppEnv(benchServices, { databaseUrl: database.url, redisPrefix: prefix, bucket, logLevel: values['log-level'] }),
       PORT: String(apiPort),
       WORKER_PORT: String(workerPort),
       TRIGGER_RATE_LIMIT: '0',
@@ -141,7 +125,7 @@ async function main(): Promise<void> {
     await readStatuses(api, [warmUp, ...runs].map((run) => run.id), 'Complete');
 
     // Reports in flight: pause the queue so their jobs wait, read their statuses, then drop them.
-    const queue = new Queue(QUEUES.reports, { connection: workerConnection(SERVICES.redis), prefix });
+    const queue = new Queue(QUEUES.reports, { connection: workerConnection(benchServices.redisUrl), prefix });
     await queue.pause();
     const pending: string[] = [];
     while (pending.length < Number(values.pending)) {
@@ -158,7 +142,7 @@ async function main(): Promise<void> {
     await queue.close();
   } finally {
     for (const child of children) await stop(child);
-    const cleanupQueue = new Queue(QUEUES.reports, { connection: workerConnection(SERVICES.redis), prefix });
+    const cleanupQueue = new Queue(QUEUES.reports, { connection: workerConnection(benchServices.redisUrl), prefix });
     await cleanupQueue.obliterate({ force: true }).catch(() => undefined);
     await cleanupQueue.close();
     await deleteBucketAndObjects(bucket);

@@ -26,7 +26,7 @@ import { ApiKeysRepository, dataSourceOptionsFromUrl, ingestFiles, migrateUp } f
 import { QUEUES, workerConnection } from '@store-uptime/queue';
 import { createTempDatabase } from '../test/support/temp-database';
 import { deleteBucketAndObjects, FIXTURE_FILES } from '../scripts/faults/namespace';
-import { freePort, sleep, startApp, stop, waitReady } from './bench-apps';
+import { benchAppEnv, freePort, sleep, startApp, stop, waitReady } from './bench-apps';
 import { describeReads, statusReads } from './status-reads';
 
 const { values } = parseArgs({
@@ -93,16 +93,7 @@ async function main(): Promise<void> {
     const [apiPort, workerPort] = [await freePort(), await freePort()];
     const env = {
       // info: the access log is on, as in production; the reads below must not write to it.
-      LOG_LEVEL: 'info',
-      DATABASE_URL: database.url,
-      REDIS_URL: benchServices.redisUrl,
-      REDIS_PREFIX: prefix,
-      S3_ENDPOINT: benchServices.s3.endpoint,
-      S3_REGION: 'us-east-1',
-      S3_BUCKET: bucket,
-      S3_ACCESS_KEY_ID: benchServices.s3.accessKeyId,
-      S3_SECRET_ACCESS_KEY: benchServices.s3.secretAccessKey,
-      S3_FORCE_PATH_STYLE: 'true',
+      ...benchAppEnv(benchServices, { databaseUrl: database.url, redisPrefix: prefix, bucket, logLevel: 'info' }),
       PORT: String(apiPort),
       WORKER_PORT: String(workerPort),
       WORKER_CONCURRENCY: '2',

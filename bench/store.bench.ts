@@ -30,7 +30,7 @@ import { localServices } from '@store-uptime/config';
 import { ingestFiles } from '@store-uptime/db';
 import { QUEUES, workerConnection } from '@store-uptime/queue';
 import { createMigratedDatabase } from '../test/support/temp-database';
-import { freePort, startApp, stop, waitReady } from './bench-apps';
+import { benchAppEnv, freePort, startApp, stop, waitReady } from './bench-apps';
 import { scaledFleet } from './full-scale-data';
 
 const { values } = parseArgs({
@@ -122,17 +122,8 @@ async function main(): Promise<void> {
       startApp(
         'api',
         {
-          LOG_LEVEL: values['log-level'],
-          DATABASE_URL: database.url,
-          REDIS_URL: services.redisUrl,
-          REDIS_PREFIX: redisPrefix,
-          S3_ENDPOINT: services.s3.endpoint,
-          S3_REGION: 'us-east-1',
           // The store routes never touch S3; the API only needs a bucket name to start.
-          S3_BUCKET: 'store-uptime-bench-unused',
-          S3_ACCESS_KEY_ID: services.s3.accessKeyId,
-          S3_SECRET_ACCESS_KEY: services.s3.secretAccessKey,
-          S3_FORCE_PATH_STYLE: 'true',
+          ...benchAppEnv(services, { databaseUrl: database.url, redisPrefix, bucket: 'store-uptime-bench-unused', logLevel: values['log-level'] }),
           PORT: String(port),
           // The cost of computing one store; the key check is bench:service's (a cached lookup).
           API_AUTH: 'off',
