@@ -1,12 +1,11 @@
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { parseTimestampUtc } from '@store-uptime/uptime';
-import { databaseUrlFromEnv, dataSourceOptionsFromUrl } from './data-source-options';
-import { migrateUp } from './migrate';
+import { databaseUrlFromEnv } from './data-source-options';
 import { planReportShards } from './report-shards';
 import { loadReportWindow } from './report-window';
 import { insertPolls, type PollRow } from '../../../test/support/insert-polls';
-import { createTempDatabase, type TempDatabase } from '../../../test/support/temp-database';
+import { createMigratedDatabase } from '../../../test/support/temp-database';
 
 /**
  * The shard plan and a shard's window on real PostgreSQL: ten stores whose ids sort differently
@@ -17,13 +16,12 @@ const LATE = 'late-store';
 const LATEST = '2023-01-25 18:00:00.123456 UTC';
 
 describe('planReportShards and a shard window', () => {
-  let database: TempDatabase;
+  let database: Awaited<ReturnType<typeof createMigratedDatabase>>;
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    database = await createTempDatabase(databaseUrlFromEnv());
-    dataSource = await new DataSource(dataSourceOptionsFromUrl(database.url)).initialize();
-    await migrateUp(dataSource);
+    database = await createMigratedDatabase(databaseUrlFromEnv());
+    ({ dataSource } = database);
     const polls: PollRow[] = STORES.flatMap((id) => [
       [id, 'active', '2023-01-20 10:00:00 UTC'],
       [id, 'inactive', '2023-01-10 10:00:00 UTC'],
@@ -38,7 +36,6 @@ describe('planReportShards and a shard window', () => {
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
     await database?.drop();
   });
 

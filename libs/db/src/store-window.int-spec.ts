@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import { Pool } from 'pg';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { parseLocalTime, parseTimestampUtc } from '@store-uptime/uptime';
-import { databaseUrlFromEnv, dataSourceOptionsFromUrl } from './data-source-options';
-import { migrateUp } from './migrate';
+import { databaseUrlFromEnv } from './data-source-options';
 import { loadStoreWindow, type StoreWindow } from './store-window';
 import { insertPolls } from '../../../test/support/insert-polls';
-import { createTempDatabase, type TempDatabase } from '../../../test/support/temp-database';
+import { createMigratedDatabase } from '../../../test/support/temp-database';
 
 type Poll = [storeId: string, status: 'active' | 'inactive', timestamp: string];
 
@@ -23,17 +22,15 @@ const us = (text: string) => parseTimestampUtc(text);
 const row = ([store, status, time]: Poll) => `${store}|${status}|${us(time)}`;
 
 describe('loadStoreWindow', () => {
-  let database: TempDatabase;
+  let database: Awaited<ReturnType<typeof createMigratedDatabase>>;
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    database = await createTempDatabase(databaseUrlFromEnv());
-    dataSource = await new DataSource(dataSourceOptionsFromUrl(database.url)).initialize();
-    await migrateUp(dataSource);
+    database = await createMigratedDatabase(databaseUrlFromEnv());
+    ({ dataSource } = database);
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
     await database?.drop();
   });
 
