@@ -31,7 +31,7 @@ import { insertStoreHoursAndZones } from '../support/insert-stores';
  */
 const DAY_MS = 86_400_000;
 const STORES = 150;
-/** ~170 stores at 40 a shard: 4–5 shards, the last one short. */
+/** ~170 stores at most 40 a shard: 5 shards of about 34 (equal ranges, planReportShards). */
 const SHARD_STORES = '40';
 
 type Body = Record<string, unknown>;

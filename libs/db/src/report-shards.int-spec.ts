@@ -41,7 +41,7 @@ describe('planReportShards and a shard window', () => {
 
   const byteOrder = [...STORES, LATE].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
 
-  it('fixes the fleet\'s now (the latest poll of all stores) and cuts every store into ranges of the given size, in byte order', async () => {
+  it('fixes the fleet\'s now (the latest poll of all stores) and cuts every store into ranges of at most the given size, in byte order', async () => {
     const plan = await planReportShards(dataSource, { shardStores: 3 });
     expect(plan?.nowUs).toBe(parseTimestampUtc(LATEST));
     expect(plan?.stores).toBe(11);
@@ -51,6 +51,22 @@ describe('planReportShards and a shard window', () => {
       { from: byteOrder[3], to: byteOrder[6] },
       { from: byteOrder[6], to: byteOrder[9] },
       { from: byteOrder[9], to: null },
+    ]);
+  });
+
+  it('cuts the stores into as few ranges as the size allows, of equal size, not full ranges and a small remainder', async () => {
+    // 11 stores by at most 5: three ranges of 4, 4 and 3 (not 5, 5 and 1).
+    const plan = await planReportShards(dataSource, { shardStores: 5 });
+    expect(plan?.ranges).toEqual([
+      { from: null, to: byteOrder[4] },
+      { from: byteOrder[4], to: byteOrder[8] },
+      { from: byteOrder[8], to: null },
+    ]);
+    // By at most 10: two ranges of 6 and 5.
+    const halves = await planReportShards(dataSource, { shardStores: 10 });
+    expect(halves?.ranges).toEqual([
+      { from: null, to: byteOrder[6] },
+      { from: byteOrder[6], to: null },
     ]);
   });
 

@@ -15,7 +15,7 @@ export interface ReportShardPlan {
 /**
  * Decides whether a report fans out, once, before any shard runs: `now` is the fleet's (a shard
  * alone would take its own stores' latest poll), and the stores polled by then are cut into
- * ranges of `shardStores` in byte order (report-window.ts, StoreRange). Null when the report is
+ * equal ranges of at most `shardStores` in byte order (report-window.ts, StoreRange). Null when the report is
  * small enough for one worker (or there are no polls at all): the caller computes it unsharded.
  * Scans of `polled_stores` (one row per store) and the latest poll (an index descent), whatever
  * the history.
@@ -32,13 +32,19 @@ export async function planReportShards(source: PgSource, options: { asOf?: Date;
     const counted = await client.query<{ stores: string }>(`SELECT count(*)::text AS stores FROM polled_stores WHERE first_poll_utc <= ${end}`);
     const stores = Number(counted.rows[0]?.stores ?? 0);
     if (stores <= options.shardStores) return null;
-    // The first store of every range but the first: row numbers 1 × size, 2 × size, … in byte order.
+    // The first store of every range but the first. The stores are cut into as few ranges as
+    // `shardStores` allows, of equal size (±1), rather than full ranges and a remainder: a small
+    // last range would leave all but one worker idle at the end of the report. Range k (k ≥ 1)
+    // starts at the first row number n with n × shards ≥ k × stores, each range holds at most
+    // ⌈stores ÷ shards⌉ ≤ shardStores stores, and the count is the statement's own (a store added
+    // meanwhile changes no cut's correctness: the ranges always cover every id).
     const starts = await client.query<{ store_id: string }>(
       `SELECT store_id FROM (
-         SELECT store_id, row_number() OVER (ORDER BY store_id COLLATE "C") - 1 AS n
+         SELECT store_id, row_number() OVER (ORDER BY store_id COLLATE "C") - 1 AS n, count(*) OVER () AS total
            FROM polled_stores WHERE first_poll_utc <= ${end}
        ) numbered
-       WHERE n > 0 AND n % $1 = 0
+       CROSS JOIN LATERAL (SELECT (total + $1 - 1) / $1 AS shards) planned
+       WHERE n > 0 AND (n * shards) / total > ((n - 1) * shards) / total
        ORDER BY n`,
       [options.shardStores],
     );
