@@ -16,6 +16,7 @@ import { ApiKeyEntity } from './entities/api-key.entity';
 import { ApiKeys1795800000040 } from './migrations/1795800000040-api-keys';
 import { ReportRows1795800000050 } from './migrations/1795800000050-report-rows';
 import { Webhooks1795800000060 } from './migrations/1795800000060-webhooks';
+import { CoverBusinessHoursByStore1795800000070 } from './migrations/1795800000070-cover-business-hours-by-store';
 
 // Listed explicitly, not globbed: globs silently pick up nothing (or .ts twice) once the code is
 // compiled to dist/ or bundled, and review should see every table the app maps.
@@ -30,6 +31,7 @@ const MIGRATIONS = [
   ApiKeys1795800000040,
   ReportRows1795800000050,
   Webhooks1795800000060,
+  CoverBusinessHoursByStore1795800000070,
 ] as const;
 
 /**

@@ -40,6 +40,7 @@ describe('migrations', () => {
       'ApiKeys1795800000040',
       'ReportRows1795800000050',
       'Webhooks1795800000060',
+      'CoverBusinessHoursByStore1795800000070',
     ]);
     expect(await userTables(dataSource)).toEqual(TABLES);
     // What `synchronize` would do now: nothing, so the entities and the migrations agree.
@@ -84,6 +85,10 @@ describe('migrations', () => {
   it('reverts one step at a time, then everything, and applies again', async () => {
     const cancelled = 'd'.repeat(32);
     await dataSource.query(`INSERT INTO reports (id, status, owner) VALUES ($1, 'cancelled', 'acme')`, [cancelled]);
+    const hoursIndex = `SELECT indexdef FROM pg_indexes WHERE indexname = 'business_hours_store_id_idx'`;
+    expect((await dataSource.query(hoursIndex))[0].indexdef).toContain('INCLUDE (day_of_week, start_time_local, end_time_local)');
+    expect(await migrateDown(dataSource)).toEqual(['CoverBusinessHoursByStore1795800000070']);
+    expect((await dataSource.query(hoursIndex))[0].indexdef).not.toContain('INCLUDE');
     expect(await migrateDown(dataSource)).toEqual(['Webhooks1795800000060']);
     expect(await userTables(dataSource)).toEqual(TABLES.filter((table) => !WEBHOOK_TABLES.includes(table)));
     expect(await migrateDown(dataSource)).toEqual(['ReportRows1795800000050']);
@@ -109,7 +114,7 @@ describe('migrations', () => {
     expect(await migrateDown(dataSource, 'all')).toEqual(['CreateInputTables1795800000000']);
     expect(await userTables(dataSource)).toEqual([]);
     expect(await migrateDown(dataSource, 'all')).toEqual([]);
-    expect(await migrateUp(dataSource)).toHaveLength(9);
+    expect(await migrateUp(dataSource)).toHaveLength(10);
     expect(await userTables(dataSource)).toEqual(TABLES);
   });
 });
