@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { DeleteBucketCommand, DeleteObjectCommand, HeadBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { CreateMultipartUploadCommand, DeleteBucketCommand, DeleteObjectCommand, HeadBucketCommand, ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ReportStorage, describeS3Error, reportKey, reportPartKey, reportPartsPrefix } from './report-storage';
 
 // The machine's S3 server (Ceph RGW, started by scripts/services/ensure-services.sh).
@@ -60,7 +60,7 @@ describe('ReportStorage against a real S3 server', () => {
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="report.csv"');
   });
 
-  it("removes every part of one report, and only that report's, and reads a part back as a stream", async () => {
+  it("removes every part of one report (an open upload included), and only that report's, and reads a part back as a stream", async () => {
     const [id, other] = ['1'.repeat(32), '2'.repeat(32)];
     for (const shard of [0, 1, 2]) await storage.upload(reportPartKey(id, shard), Readable.from([`part ${shard}\n`]));
     await storage.upload(reportPartKey(other, 0), Readable.from(['other\n']));
@@ -69,7 +69,12 @@ describe('ReportStorage against a real S3 server', () => {
     for await (const chunk of await storage.download(reportPartKey(id, 1))) text += String(chunk);
     expect(text).toBe('part 1\n');
 
-    await expect(storage.discardPrefix(reportPartsPrefix(id))).resolves.toBe(3);
+    // A part whose upload was cut off: its open multipart upload goes too.
+    await storage.client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: reportPartKey(id, 3) }));
+
+    await expect(storage.discardPrefix(reportPartsPrefix(id))).resolves.toBe(4);
+    const open = await storage.client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: reportPartsPrefix(id) }));
+    expect(open.Uploads ?? []).toEqual([]);
     const left = await storage.client.send(new ListObjectsV2Command({ Bucket: bucket }));
     const keys = (left.Contents ?? []).map((object) => object.Key);
     expect(keys).toEqual(expect.arrayContaining([reportPartKey(other, 0), reportKey(id)]));

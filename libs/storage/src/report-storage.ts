@@ -154,9 +154,12 @@ export class ReportStorage {
   }
 
   /**
-   * `discard` for every key under `prefix` (a report's parts). One DeleteObject per key rather than
-   * DeleteObjects, which needs a Content-MD5 or checksum header that S3-compatible servers handle
-   * unevenly (see requestChecksumCalculation); a report has tens of parts, not thousands.
+   * `discard` for every key under `prefix` (a report's parts): the prefix's objects and open
+   * multipart uploads listed once, the uploads aborted, then the objects deleted, all concurrently
+   * (a report's parts are removed on the way to its completion, so their round trips add up to
+   * its latency). One DeleteObject per key rather than DeleteObjects, which needs a Content-MD5 or
+   * checksum header that S3-compatible servers handle unevenly (see requestChecksumCalculation); a
+   * report has tens of parts, not thousands.
    */
   async discardPrefix(prefix: string): Promise<number> {
     const keys = new Set<string>();
@@ -167,8 +170,10 @@ export class ReportStorage {
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     const open = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix }));
-    for (const upload of open.Uploads ?? []) if (upload.Key) keys.add(upload.Key);
-    for (const key of keys) await this.discard(key);
+    const uploads = (open.Uploads ?? []).filter((upload) => upload.Key && upload.UploadId);
+    await Promise.all(uploads.map((upload) => this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: upload.Key, UploadId: upload.UploadId }))));
+    for (const upload of uploads) keys.add(upload.Key!);
+    await Promise.all([...keys].map((key) => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }))));
     return keys.size;
   }
 
