@@ -16,10 +16,11 @@
  * Both CSVs' SHA-256 are printed (they must be equal), to compare with `report:csv` on the same files.
  *
  *   npm run build && nice npm run bench:scale [-- --scale 10 --runs 2 --shard-stores 20000]
+ *   npm run bench:scale -- --database-url postgres://…/loaded   (the K× fleet already ingested: no ingest, nothing dropped)
  */
 import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Job, Queue } from 'bullmq';
@@ -34,7 +35,13 @@ import { benchAppEnv, freePort, sleep, startApp, stop, waitReady } from './bench
 import { scaledFleet } from './full-scale-data';
 
 const { values } = parseArgs({
-  options: { scale: { type: 'string', default: '10' }, runs: { type: 'string', default: '2' }, 'shard-stores': { type: 'string' } },
+  options: {
+    scale: { type: 'string', default: '10' },
+    runs: { type: 'string', default: '2' },
+    'shard-stores': { type: 'string' },
+    // A database already loaded with the K× fleet (an earlier `npm run ingest`): used as it is, kept afterwards.
+    'database-url': { type: 'string' },
+  },
 });
 const scale = Math.max(1, Number(values.scale));
 const runs = Math.max(1, Number(values.runs));
@@ -69,10 +76,61 @@ async function triggerToComplete(api: string): Promise<{ seconds: number; id: st
   }
 }
 
+/** CPU seconds used so far, machine-wide (busy time of all cores) and by the processes that do a report's work. */
+interface CpuSnapshot {
+  machine: number;
+  workers: number;
+  postgres: number;
+  s3: number;
+}
+
+/** Ceph's daemons: the S3 server the workers write to (RGW) and the storage behind it. */
+const S3_PROCESSES = new Set(['radosgw', 'ceph-osd', 'ceph-mon', 'ceph-mgr']);
+
+/**
+ * From /proc (Linux, 100 ticks a second): /proc/stat's busy time (everything but idle and iowait)
+ * and each process's utime + stime, grouped. A process that exits between two snapshots drops out;
+ * PostgreSQL's pooled backends and the workers live through a run.
+ */
+function cpuSnapshot(workerPids: readonly number[]): CpuSnapshot {
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const snapshot: CpuSnapshot = { machine: (user + nice + system + irq + softirq + steal) / 100, workers: 0, postgres: 0, s3: 0 };
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+    if (workerPids.includes(Number(entry))) snapshot.workers += seconds;
+    else if (name.startsWith('postgres')) snapshot.postgres += seconds;
+    else if (S3_PROCESSES.has(name)) snapshot.s3 += seconds;
+  }
+  return snapshot;
+}
+
+function cpuSince(before: CpuSnapshot, after: CpuSnapshot): CpuSnapshot {
+  return { machine: after.machine - before.machine, workers: after.workers - before.workers, postgres: after.postgres - before.postgres, s3: after.s3 - before.s3 };
+}
+
+function describeCpu(cpu: CpuSnapshot, seconds: number): string {
+  const rest = cpu.machine - cpu.workers - cpu.postgres - cpu.s3;
+  return (
+    `CPU ${cpu.machine.toFixed(1)} s (workers ${cpu.workers.toFixed(1)}, PostgreSQL ${cpu.postgres.toFixed(1)}, S3 ${cpu.s3.toFixed(1)}, ` +
+    `API/Redis/bench/other ${rest.toFixed(1)}): ${(cpu.machine / seconds).toFixed(2)} of ${cpus().length} cores busy`
+  );
+}
+
 interface Measured {
   /** trigger → Complete of each run after the warm-up. */
   times: number[];
   lastId: string;
+  /** Machine CPU during each measured run, same order as times. */
+  cpu: CpuSnapshot[];
   /** Peak and idle RSS of each worker process. */
   workers: { peak: number; idle: number }[];
   sha256: string;
@@ -95,48 +153,63 @@ async function measure(label: string, apiUrl: string, env: Record<string, string
     const warmUp = await triggerToComplete(apiUrl);
     console.log(`${label}: warm-up report ${warmUp.seconds.toFixed(2)} s  [load ${load()}]`);
     const times: number[] = [];
+    const cpu: CpuSnapshot[] = [];
+    const workerPids = workers.map((worker) => worker.pid!);
     let last = warmUp;
     for (let i = 0; i < runs; i++) {
+      const before = cpuSnapshot(workerPids);
       last = await triggerToComplete(apiUrl);
       times.push(last.seconds);
-      console.log(`${label}: report ${i + 1}: trigger → Complete ${last.seconds.toFixed(2)} s  [load ${load()}]`);
+      cpu.push(cpuSince(before, cpuSnapshot(workerPids)));
+      console.log(`${label}: report ${i + 1}: trigger → Complete ${last.seconds.toFixed(2)} s; ${describeCpu(cpu[i], last.seconds)}  [load ${load()}]`);
     }
     const peaks = workers.map((worker, i) => ({ peak: peakRss(worker.pid!), idle: idle[i] }));
     const { url } = (await (await fetch(`${apiUrl}/get_report?report_id=${last.id}`)).json()) as { url: string };
     const csv = Buffer.from(await (await fetch(url)).arrayBuffer());
     const stores = csv.toString('latin1').trimEnd().split('\n').length - 1;
-    return { times, lastId: last.id, workers: peaks, sha256: createHash('sha256').update(csv).digest('hex'), stores, bytes: csv.length };
+    return { times, cpu, lastId: last.id, workers: peaks, sha256: createHash('sha256').update(csv).digest('hex'), stores, bytes: csv.length };
   } finally {
     for (const worker of workers) await stop(worker);
   }
 }
 
 /** Each shard's time on its worker and the parent's last run (the assembly), from their BullMQ jobs. */
-async function shardTimings(queue: Queue, reportId: string): Promise<{ shards: number[]; assembly: number }> {
+async function shardTimings(queue: Queue, reportId: string): Promise<{ shards: number[]; assembly: number; timeline: string }> {
   const completed = await queue.getJobs(['completed'], 0, -1);
-  const shards = completed
-    .filter((job) => job.name === REPORT_JOBS.shard && (job.data as { reportId?: string }).reportId === reportId)
-    .map((job) => ((job.finishedOn ?? NaN) - (job.processedOn ?? NaN)) / 1000);
+  const shardJobs = completed.filter((job) => job.name === REPORT_JOBS.shard && (job.data as { reportId?: string }).reportId === reportId);
+  const shards = shardJobs.map((job) => ((job.finishedOn ?? NaN) - (job.processedOn ?? NaN)) / 1000);
   const parent = await Job.fromId(queue, reportId);
-  return { shards, assembly: ((parent?.finishedOn ?? NaN) - (parent?.processedOn ?? NaN)) / 1000 };
+  // Where the wall time of a sharded report goes, from the jobs' own timestamps (ms, Redis-side
+  // clocks of the workers): the trigger adds the parent; the parent plans and adds the shards.
+  const triggered = parent?.timestamp ?? NaN;
+  const at = (ms: number) => ((ms - triggered) / 1000).toFixed(2);
+  const firstStart = Math.min(...shardJobs.map((job) => job.processedOn ?? NaN));
+  const lastEnd = Math.max(...shardJobs.map((job) => job.finishedOn ?? NaN));
+  const timeline =
+    `from the trigger: first shard started ${at(firstStart)} s, last shard done ${at(lastEnd)} s, ` +
+    `assembly started ${at(parent?.processedOn ?? NaN)} s, report done ${at(parent?.finishedOn ?? NaN)} s`;
+  return { shards, assembly: ((parent?.finishedOn ?? NaN) - (parent?.processedOn ?? NaN)) / 1000, timeline };
 }
 
 async function main(): Promise<void> {
   console.log(`bench:scale — ${scale}× the sample fleet: one worker unsharded, then two workers sharded by ${shardStores.toLocaleString('en-US')} stores; ${cpus().length} CPUs, load ${load()}`);
   const files = scaledFleet(scale);
   const run = randomBytes(4).toString('hex');
-  const db = await createMigratedDatabase(benchServices.databaseUrl, 'uptime_bench');
+  const given = values['database-url'];
+  const db = given ? { url: given, drop: () => Promise.resolve() } : await createMigratedDatabase(benchServices.databaseUrl, 'uptime_bench');
   const prefix = `bench-scale-${run}`;
   const bucket = `su-bench-${run}`;
   const children: ChildProcess[] = [];
   const queue = new Queue(QUEUES.reports, { connection: workerConnection(benchServices.redisUrl), prefix });
   try {
-    const pool = new Pool({ connectionString: db.url, max: 2 });
-    const ingestStarted = performance.now();
-    const ingest = await ingestFiles(pool, files);
-    await pool.end();
-    const loaded = ingest.files.map((file) => `${file.rowsLoaded.toLocaleString('en-US')} ${file.kind}`).join(', ');
-    console.log(`ingest: ${loaded} in ${((performance.now() - ingestStarted) / 1000).toFixed(1)} s  [load ${load()}]`);
+    if (!given) {
+      const pool = new Pool({ connectionString: db.url, max: 2 });
+      const ingestStarted = performance.now();
+      const ingest = await ingestFiles(pool, files);
+      await pool.end();
+      const loaded = ingest.files.map((file) => `${file.rowsLoaded.toLocaleString('en-US')} ${file.kind}`).join(', ');
+      console.log(`ingest: ${loaded} in ${((performance.now() - ingestStarted) / 1000).toFixed(1)} s  [load ${load()}]`);
+    }
 
     const apiPort = await freePort();
     const env = {
@@ -152,7 +225,7 @@ async function main(): Promise<void> {
 
     const one = await measure('one worker, unsharded', apiUrl, env, 1, { REPORT_SHARD_STORES: UNSHARDED });
     const two = await measure('two workers, sharded', apiUrl, env, 2, { REPORT_SHARD_STORES: String(shardStores) });
-    const { shards, assembly } = await shardTimings(queue, two.lastId);
+    const { shards, assembly, timeline } = await shardTimings(queue, two.lastId);
     await reportRowFigures(apiUrl, two.lastId);
 
     for (const [label, measured] of [['one worker, unsharded', one], ['two workers, sharded', two]] as const) {
@@ -164,11 +237,20 @@ async function main(): Promise<void> {
     console.log(`one worker, unsharded, ${scale}×: trigger → Complete ${oneTime.toFixed(2)} s (median of ${runs}); peak RSS ${rss(one)}`);
     console.log(`two workers, sharded, ${scale}×: trigger → Complete ${twoTime.toFixed(2)} s (median of ${runs}); peak RSS per worker ${rss(two)}`);
     console.log(`speed-up, two sharded workers over one unsharded: ×${(oneTime / twoTime).toFixed(2)}`);
+    // However the shards are spread, a run cannot end before the machine has done its CPU work:
+    // on n cores it takes at least (CPU seconds) ÷ n. That bounds the speed-up this machine allows.
+    const cores = cpus().length;
+    const oneCpu = median(one.cpu.map((cpu) => cpu.machine));
+    const twoCpu = median(two.cpu.map((cpu) => cpu.machine));
+    console.log(
+      `CPU per report (median): unsharded ${oneCpu.toFixed(1)} s (${(oneCpu / oneTime).toFixed(2)} cores busy on average), sharded ${twoCpu.toFixed(1)} s; ` +
+        `on ${cores} cores the sharded run takes ≥ ${(twoCpu / cores).toFixed(2)} s, so its speed-up here is at most ×${(oneTime / (twoCpu / cores)).toFixed(2)}`,
+    );
 
     const perShard = median(shards);
     console.log(
       `last sharded report: ${shards.length} shards of ≤ ${shardStores.toLocaleString('en-US')} stores, each ${Math.min(...shards).toFixed(2)}–${Math.max(...shards).toFixed(2)} s ` +
-        `(median ${perShard.toFixed(2)} s) on its worker; assembly ${assembly.toFixed(2)} s`,
+        `(median ${perShard.toFixed(2)} s) on its worker; assembly ${assembly.toFixed(2)} s; ${timeline}`,
     );
     // 100×: the same shard size, so the same cost a shard (its window read is its own stores' index
     // ranges); more of them, and an assembly that streams a CSV 100 ÷ scale times larger.
