@@ -36,6 +36,7 @@ import {
   ingestFiles,
   loadReportWindow,
   pollWeekStartUs,
+  REPORT_WINDOW_SESSION_SQL,
   reportWindowPollsSql,
   WEEK_US,
   withPgClient,
@@ -68,12 +69,15 @@ async function bareCopySeconds(pool: Pool, path: string): Promise<number> {
   });
 }
 
-/** PostgreSQL alone: the window query's rows streamed out and thrown away. */
+/** PostgreSQL alone: the window query's rows streamed out and thrown away, in the session the loader gives it. */
 async function bareWindowSeconds(pool: Pool, nowUs: number): Promise<number> {
   return withPgClient(pool, async (client) => {
     const started = process.hrtime.bigint();
+    await client.query('BEGIN');
+    await client.query(REPORT_WINDOW_SESSION_SQL);
     const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
     await pipeline(client.query(copyTo(`COPY (${reportWindowPollsSql(nowUs)}) TO STDOUT (FORMAT binary)`)), sink);
+    await client.query('COMMIT');
     return seconds(started);
   });
 }
