@@ -1,4 +1,5 @@
 import { Agent, get } from 'node:http';
+import { mulberry32 } from '../test/support/random-stores';
 
 /**
  * Open-loop load at a steady rate: requests start at Poisson arrival times (a mean of `rate` per
@@ -80,16 +81,4 @@ export function poissonArrivals(rate: number, durationMs: number, seed: number):
   const times: number[] = [];
   for (let t = -Math.log(1 - random()) * (1000 / rate); t < durationMs; t += -Math.log(1 - random()) * (1000 / rate)) times.push(t);
   return times;
-}
-
-/** A small seeded generator (Mulberry32): the schedule is repeatable, which Math.random is not. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
