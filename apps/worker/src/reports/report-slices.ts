@@ -6,15 +6,15 @@ import type { ReportStorage } from '@store-uptime/storage';
 import type { ComputeResult } from '../compute/report-computation';
 import { REPORT_STORAGE } from '../tokens';
 
+/** Part downloads in flight ahead of the one being copied: a few MB of buffers at most. */
+const PART_LOOKAHEAD = 4;
+
 /**
  * Where a computed slice of a report goes: the whole report of an unsharded run, or one shard's
  * store range. Every output of a computed slice is written here, once per slice (a whole
  * report's CSV, or a shard's part), so an output added later (e.g. the rows in PostgreSQL) is
  * added in one place and runs per shard as well.
  */
-/** Part downloads in flight ahead of the one being copied: a few MB of buffers at most. */
-const PART_LOOKAHEAD = 4;
-
 @Injectable()
 export class ReportSlices {
   constructor(@Inject(REPORT_STORAGE) private readonly storage: ReportStorage) {}
