@@ -15,8 +15,9 @@ export interface ReportShardPlan {
 /**
  * Decides whether a report fans out, once, before any shard runs: `now` is the fleet's (a shard
  * alone would take its own stores' latest poll), and the stores polled by then are cut into
- * equal ranges of at most `shardStores` in byte order (report-window.ts, StoreRange). Null when the report is
- * small enough for one worker (or there are no polls at all): the caller computes it unsharded.
+ * equal ranges of at most `shardStores` in byte order (report-window.ts, StoreRange). Null when
+ * the report is small enough for one worker (or there are no polls at all): the caller computes
+ * it unsharded.
  * Scans of `polled_stores` (one row per store) and the latest poll (an index descent), whatever
  * the history.
  */
