@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { openSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { LocalServices } from '@store-uptime/config';
@@ -67,4 +67,20 @@ export function benchAppEnv(services: LocalServices, app: { databaseUrl: string;
     S3_SECRET_ACCESS_KEY: services.s3.secretAccessKey,
     S3_FORCE_PATH_STYLE: 'true',
   };
+}
+
+/**
+ * A process's name and the CPU time it has used (utime + stime, seconds), from /proc/<pid>/stat
+ * (Linux, 100 ticks a second); null when there is no such process (it exited, or not Linux).
+ * The name is cut at the last ')', as a process may put ') ' in its own name.
+ */
+export function processCpu(pid: number | string | undefined): { name: string; seconds: number } | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: (Number(fields[11]) + Number(fields[12])) / 100 };
 }

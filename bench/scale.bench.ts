@@ -31,7 +31,7 @@ import { validateWorkerEnv } from '@store-uptime/config';
 import { QUEUES, REPORT_JOBS, workerConnection } from '@store-uptime/queue';
 import { createMigratedDatabase } from '../test/support/temp-database';
 import { deleteBucketAndObjects } from '../scripts/faults/namespace';
-import { benchAppEnv, freePort, sleep, startApp, stop, waitReady } from './bench-apps';
+import { benchAppEnv, freePort, processCpu, sleep, startApp, stop, waitReady } from './bench-apps';
 import { scaledFleet } from './full-scale-data';
 
 const { values } = parseArgs({
@@ -97,18 +97,11 @@ function cpuSnapshot(workerPids: readonly number[]): CpuSnapshot {
   const snapshot: CpuSnapshot = { machine: (user + nice + system + irq + softirq + steal) / 100, workers: 0, postgres: 0, s3: 0 };
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // exited meanwhile
-    }
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
-    if (workerPids.includes(Number(entry))) snapshot.workers += seconds;
-    else if (name.startsWith('postgres')) snapshot.postgres += seconds;
-    else if (S3_PROCESSES.has(name)) snapshot.s3 += seconds;
+    const used = processCpu(entry);
+    if (!used) continue; // exited meanwhile
+    if (workerPids.includes(Number(entry))) snapshot.workers += used.seconds;
+    else if (used.name.startsWith('postgres')) snapshot.postgres += used.seconds;
+    else if (S3_PROCESSES.has(used.name)) snapshot.s3 += used.seconds;
   }
   return snapshot;
 }

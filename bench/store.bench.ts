@@ -22,7 +22,6 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -32,7 +31,7 @@ import { localServices } from '@store-uptime/config';
 import { ingestFiles } from '@store-uptime/db';
 import { QUEUES, workerConnection } from '@store-uptime/queue';
 import { createMigratedDatabase } from '../test/support/temp-database';
-import { benchAppEnv, freePort, startApp, stop, waitReady } from './bench-apps';
+import { benchAppEnv, freePort, processCpu, startApp, stop, waitReady } from './bench-apps';
 import { scaledFleet } from './full-scale-data';
 import { openLoopLoad } from './open-loop-load';
 
@@ -58,54 +57,59 @@ interface Route {
 }
 
 /**
- * CPU time (ms) a process has used, from /proc (Linux; null elsewhere): the API's CPU per request
- * is a figure a busy machine does not distort the way it distorts latency.
+ * CPU time (ms) a process has used (null where /proc cannot tell): the API's CPU per request is a
+ * figure a busy machine does not distort the way it distorts latency.
  */
 function cpuMs(pid: number | undefined): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100/s)
-  } catch {
-    return null;
-  }
+  const used = processCpu(pid);
+  return used === null ? null : used.seconds * 1000;
+}
+
+/** What one way of sending the load measured. */
+interface LoadFigures {
+  rate: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  ok: number;
+  failed: number;
 }
 
 /** One route at the target rate, measured both ways (see openLoopLoad for why the steady figure is the target's). */
 async function measure(api: string, apiPid: number | undefined, route: Route, storeIds: string[], seconds: number): Promise<void> {
   const randomPath = () => route.path(encodeURIComponent(storeIds[Math.floor(Math.random() * storeIds.length)]), Math.random() < 0.5 ? 'hourly' : 'step');
-  const cores = cpus().length;
-  let load = loadavg()[0].toFixed(1);
-  let cpuBefore = cpuMs(apiPid);
-  const steady = await openLoopLoad({ origin: api, rate: Number(values.rate), seconds, maxConnections: Number(values.connections), path: randomPath });
-  console.log(
-    `${route.label}, steady (Poisson arrivals, latency from each scheduled start): ${Math.round(steady.achievedRate)} req/s for ${seconds} s, ` +
-      `p50 ${steady.p50} ms, p90 ${steady.p90} ms, p99 ${steady.p99} ms, max ${steady.max} ms; ${steady.ok.toLocaleString('en-US')} ok, ${steady.failed} failed; ` +
-      `API CPU ${cpuPerRequest(apiPid, cpuBefore, steady.ok + steady.failed)} per request (load ${load} → ${loadavg()[0].toFixed(1)} on ${cores} cores)`,
-  );
-  if (steady.failed > 0) process.exitCode = 1;
-
-  load = loadavg()[0].toFixed(1);
-  cpuBefore = cpuMs(apiPid);
-  const bursts = await autocannon({
-    url: api,
-    connections: Number(values.connections),
-    overallRate: Number(values.rate),
-    duration: seconds,
-    requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: randomPath() }) }],
+  await report(`${route.label}, steady (Poisson arrivals, latency from each scheduled start)`, seconds, apiPid, async () => {
+    const steady = await openLoopLoad({ origin: api, rate: Number(values.rate), seconds, maxConnections: Number(values.connections), path: randomPath });
+    return { ...steady, rate: steady.achievedRate };
   });
-  const failed = bursts.non2xx + bursts.errors + bursts.timeouts;
-  console.log(
-    `${route.label}, bursts (autocannon: each connection's share of a second sent at its start): ${Math.round(bursts.requests.average)} req/s for ${seconds} s, ` +
-      `p50 ${bursts.latency.p50} ms, p90 ${bursts.latency.p90} ms, p99 ${bursts.latency.p99} ms, max ${bursts.latency.max} ms; ` +
-      `${bursts['2xx'].toLocaleString('en-US')} ok, ${failed} failed; ` +
-      `API CPU ${cpuPerRequest(apiPid, cpuBefore, bursts.requests.total)} per request (load ${load} → ${loadavg()[0].toFixed(1)} on ${cores} cores)`,
-  );
-  if (failed > 0) process.exitCode = 1;
+  await report(`${route.label}, bursts (autocannon: each connection's share of a second sent at its start)`, seconds, apiPid, async () => {
+    const bursts = await autocannon({
+      url: api,
+      connections: Number(values.connections),
+      overallRate: Number(values.rate),
+      duration: seconds,
+      requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: randomPath() }) }],
+    });
+    const { p50, p90, p99, max } = bursts.latency;
+    return { rate: bursts.requests.average, p50, p90, p99, max, ok: bursts['2xx'], failed: bursts.non2xx + bursts.errors + bursts.timeouts };
+  });
 }
 
-function cpuPerRequest(apiPid: number | undefined, before: number | null, requests: number): string {
-  const after = cpuMs(apiPid);
-  return before === null || after === null ? 'n/a' : `${((after - before) / requests).toFixed(2)} ms`;
+/** Runs one measurement and prints its line, with the API's CPU per request and the machine's load around it. */
+async function report(label: string, seconds: number, apiPid: number | undefined, run: () => Promise<LoadFigures>): Promise<void> {
+  const load = loadavg()[0].toFixed(1);
+  const cpuBefore = cpuMs(apiPid);
+  const figures = await run();
+  const cpuAfter = cpuMs(apiPid);
+  const requests = figures.ok + figures.failed;
+  const cpuPerRequest = cpuBefore === null || cpuAfter === null ? 'n/a' : `${((cpuAfter - cpuBefore) / requests).toFixed(2)} ms`;
+  console.log(
+    `${label}: ${Math.round(figures.rate)} req/s for ${seconds} s, p50 ${figures.p50} ms, p90 ${figures.p90} ms, p99 ${figures.p99} ms, ` +
+      `max ${figures.max} ms; ${figures.ok.toLocaleString('en-US')} ok, ${figures.failed} failed; ` +
+      `API CPU ${cpuPerRequest} per request (load ${load} → ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`,
+  );
+  if (figures.failed > 0) process.exitCode = 1;
 }
 
 async function main(): Promise<void> {
