@@ -163,8 +163,8 @@ export const workerEnvSchema = z
      */
     COMPUTE_MODE: z.enum(['thread', 'inline']).default('thread'),
     /**
-     * A report over more stores than this is split into equal store ranges of at most this size, computed as
-     * children of its job on any worker and assembled into one CSV (docs/scaling.md, where the
+     * A report over more stores than this is split into equal store ranges of at most this size,
+     * computed as children of its job on any worker and assembled into one CSV (docs/scaling.md, where the
      * default was measured: 20,000 keeps a worker near 300 MB at 10× the sample fleet, while the
      * sample fleet itself, 14,127 stores, stays one job). A very large value turns sharding off.
      */
