@@ -116,6 +116,26 @@ describe('readPollsFile on every valid form of a row', () => {
     expect(Array.from(read.columns.store_id)).toEqual(['s1', 's2']);
   });
 
+  it('keeps every good row in file order, with its own status and time, across many batches of lookups', async () => {
+    const expected: [string, number, number][] = [];
+    const lines = ['store_id,status,timestamp_utc'];
+    for (let i = 0; i < 3_000; i++) {
+      const id = `s${(i * 7919) % 1_009}`;
+      const time = us('2023-01-22T00:00:00Z') + i * 1_000_000;
+      const stamp = new Date(time / 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+      if (i % 11 === 5) lines.push(`${id},maybe,${stamp}`); // bad status: skipped, after its id was read
+      else if (i % 13 === 7) lines.push(`${id},active,never`); // bad time: skipped likewise
+      else if (i % 17 === 3) lines.push(`  ,active,${stamp}`); // empty id
+      else {
+        lines.push(i % 5 === 0 ? `"${id}",${i % 2 ? 'active' : 'inactive'},${stamp}` : `${id},${i % 2 ? 'active' : 'inactive'},${stamp}`);
+        expected.push([id, i % 2, time]);
+      }
+    }
+    const read = await readPollsFile(file(lines.join('\n')));
+    const { store_id, is_active, timestamp_us } = read.columns;
+    expect(Array.from(store_id, (id, row) => [id, is_active[row], timestamp_us[row]])).toEqual(expected);
+  });
+
   it('reads the same rows whatever the chunking (records split across chunk boundaries)', async () => {
     const rows = Array.from({ length: 40_000 }, (_, i) => `"id ""${i % 97}""\n",${i % 3 ? 'active' : 'inactive'},2023-01-2${i % 8} 1${i % 10}:0${i % 6}:00.${i % 999_999} UTC`);
     const read = await readPollsFile(file(`store_id,status,timestamp_utc\r\n${rows.join('\r\n')}`, 'big.csv.gz'));

@@ -14,6 +14,7 @@ function isAsciiSpace(byte: number): boolean {
  * Decodes the three poll fields straight from bytes: the hot path of the CSV command (1.8 M rows).
  * - Store ids are interned by their bytes, so each distinct id becomes a string once (14 k strings
  *   instead of 1.8 M), and rows carry its code (a DictionaryColumn), which the engine groups by.
+ *   Rows wait in batches of BATCH_ROWS so that their ids are looked up together (ByteStringInterner).
  * - `active` / `inactive` and timestamps of the canonical form `YYYY-MM-DD HH:MM:SS[.f…] UTC` are
  *   read from the bytes; anything else (other case, spaces, `T`, `Z`, quoting) goes through the
  *   string parsers of @store-uptime/uptime, so both paths accept exactly the same rows.
@@ -22,24 +23,41 @@ export class PollFieldDecoder {
   private readonly builder = new EncodedPollColumnsBuilder();
   private readonly storeIds = new ByteStringInterner();
   private readonly timestamps = new TimestampReader();
+  private readonly batch = new InternBatch(BATCH_ROWS);
+  private readonly batchActive = new Uint8Array(BATCH_ROWS);
+  private readonly batchTimestamps = new Float64Array(BATCH_ROWS);
 
-  /** Appends the row and returns null, or returns why it is skipped. */
+  /** Appends the row (once its batch is resolved) and returns null, or returns why it is skipped. */
   decode(buffer: Buffer, scanner: CsvScanner, storeField: number, statusField: number, timestampField: number): SkipReason | null {
-    const storeCode =
+    const { batch, storeIds } = this;
+    const row = batch.count;
+    const hasStore =
       scanner.fieldQuoting[storeField] === 2
-        ? this.storeIds.codeOfText(scanner.text(buffer, storeField).trim())
-        : this.storeIds.codeOf(buffer, scanner.fieldStart[storeField], scanner.fieldEnd[storeField]);
-    if (this.storeIds.isEmpty(storeCode)) return SkipReason.emptyStoreId;
+        ? storeIds.addTextToBatch(batch, scanner.text(buffer, storeField))
+        : storeIds.addToBatch(batch, buffer, scanner.fieldStart[storeField], scanner.fieldEnd[storeField]);
+    if (!hasStore) return SkipReason.emptyStoreId;
     const status = this.status(buffer, scanner, statusField);
-    if (status < 0) return SkipReason.badStatus;
-    const timestamp = this.timestamp(buffer, scanner, timestampField);
-    if (Number.isNaN(timestamp)) return SkipReason.badTimestamp;
-    this.builder.push(storeCode, status, timestamp);
+    const timestamp = status < 0 ? NaN : this.timestamp(buffer, scanner, timestampField);
+    if (Number.isNaN(timestamp)) {
+      batch.dropLast();
+      return status < 0 ? SkipReason.badStatus : SkipReason.badTimestamp;
+    }
+    this.batchActive[row] = status;
+    this.batchTimestamps[row] = timestamp;
+    if (batch.isFull) this.flush();
     return null;
   }
 
   columns() {
+    this.flush();
     return this.builder.build(this.storeIds.strings);
+  }
+
+  private flush(): void {
+    const { batch, builder } = this;
+    this.storeIds.resolveBatch(batch);
+    for (let row = 0; row < batch.count; row++) builder.push(batch.codes[row], this.batchActive[row], this.batchTimestamps[row]);
+    batch.clear();
   }
 
   private status(buffer: Buffer, scanner: CsvScanner, field: number): number {
@@ -69,10 +87,12 @@ function sameAscii(buffer: Buffer, start: number, expected: Uint8Array): boolean
  * byte table aliases to the same code, so every path agrees on one code per id.
  *
  * Each slot holds everything a lookup needs (hash, the entry's place and length in the byte pool,
- * its code) in 16 adjacent bytes, so a hit costs two cache lines: the slot and the bytes. With the
- * hash, offsets and codes in separate arrays a lookup touched five, which was free while the table
- * fitted in the CPU caches (14 k stores) and made interning the largest super-linear cost of the
- * CSV command at 141 k stores, where the table no longer does (docs/scaling.md).
+ * its code) in 16 adjacent bytes, so a hit costs two cache lines: the slot and the bytes. At the
+ * 10× fleet (141 k stores) the table and pool no longer stay in the CPU caches while a 1 GB file
+ * streams past, and each of those lines is a wait for memory: one lookup at a time, interning was
+ * the largest super-linear cost of the CSV command (docs/scaling.md). Hence `addToBatch` and
+ * `resolveBatch`: a few hundred lookups at once, in passes that first load every slot, then every
+ * entry's bytes, then compare, so the CPU waits for the loads of many ids together.
  */
 export class ByteStringInterner {
   /** `strings[code]`: distinct, the dictionary of a DictionaryColumn. */
@@ -83,6 +103,9 @@ export class ByteStringInterner {
   private pool = new Uint8Array(1 << 16);
   private poolUsed = 0;
   private entries = 0;
+  /** The range `trim` leaves, when it returns true. */
+  private trimmedStart = 0;
+  private trimmedEnd = 0;
 
   isEmpty(code: number): boolean {
     return this.strings[code] === '';
@@ -99,15 +122,57 @@ export class ByteStringInterner {
   }
 
   codeOf(buffer: Buffer, start: number, end: number): number {
+    if (!this.trim(buffer, start, end)) return this.codeOfText(buffer.toString('utf8', start, end).trim());
+    ({ trimmedStart: start, trimmedEnd: end } = this);
+    return this.find(buffer, start, end, hashOf(buffer, start, end));
+  }
+
+  /**
+   * Adds the string of `buffer[start, end)` to the batch, whose `codes` get its code at
+   * `resolveBatch` (or at once, when it is not plain bytes). False, adding nothing, if it trims to ''.
+   */
+  addToBatch(batch: InternBatch, buffer: Buffer, start: number, end: number): boolean {
+    if (!this.trim(buffer, start, end)) return this.addTextToBatch(batch, buffer.toString('utf8', start, end));
+    if (this.trimmedStart === this.trimmedEnd) return false;
+    batch.addBytes(buffer, this.trimmedStart, this.trimmedEnd);
+    return true;
+  }
+
+  /** Like addToBatch, for a string that arrives as text: its code is known at once. */
+  addTextToBatch(batch: InternBatch, text: string): boolean {
+    const code = this.codeOfText(text.trim());
+    if (this.isEmpty(code)) return false;
+    batch.addCode(code);
+    return true;
+  }
+
+  /** Gives every string of the batch its code (`batch.codes[0 .. batch.count)`). */
+  resolveBatch(batch: InternBatch): void {
+    const { count, codes, hashes, offsets, bytes } = batch;
+    for (let i = 0; i < count; i++) if (codes[i] < 0) hashes[i] = hashOf(bytes, offsets[i], offsets[i + 1]);
+    // The loads whose values are not needed yet: each pass waits for memory once, for all ids.
+    const { slots, pool } = this;
+    const mask = slots.length / SLOT_INTS - 1;
+    let touched = 0;
+    for (let i = 0; i < count; i++) touched += slots[(hashes[i] & mask) * SLOT_INTS + 1];
+    for (let i = 0; i < count; i++) touched += pool[slots[(hashes[i] & mask) * SLOT_INTS + 1]];
+    batch.touched = touched; // kept, so the compiler cannot drop the passes
+    for (let i = 0; i < count; i++) if (codes[i] < 0) codes[i] = this.find(bytes, offsets[i], offsets[i + 1], hashes[i]);
+  }
+
+  /** Sets trimmedStart/End to the range without ASCII white space; false if an edge is non-ASCII. */
+  private trim(buffer: Uint8Array, start: number, end: number): boolean {
     while (start < end && isAsciiSpace(buffer[start])) start++;
     while (end > start && isAsciiSpace(buffer[end - 1])) end--;
-    if (end > start && (buffer[start] >= 0x80 || buffer[end - 1] >= 0x80)) {
-      // May begin or end with Unicode white space: trim as String#trim does, like every other reader.
-      return this.codeOfText(buffer.toString('utf8', start, end).trim());
-    }
+    // May begin or end with Unicode white space: the caller trims as String#trim does, like every other reader.
+    if (end > start && (buffer[start] >= 0x80 || buffer[end - 1] >= 0x80)) return false;
+    this.trimmedStart = start;
+    this.trimmedEnd = end;
+    return true;
+  }
+
+  private find(bytes: Uint8Array, start: number, end: number, hash: number): number {
     const length = end - start;
-    let hash = 0x811c9dc5 | 0;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ buffer[i], 0x01000193);
     // Locals, not fields, inside the loop: V8 does not hoist the loads by itself here (~20 % faster).
     const { slots, pool } = this;
     const mask = slots.length / SLOT_INTS - 1;
@@ -118,20 +183,20 @@ export class ByteStringInterner {
       if (slots[slot] === hash && slotLength === length) {
         const offset = slots[slot + 1];
         let i = 0;
-        while (i < length && pool[offset + i] === buffer[start + i]) i++;
+        while (i < length && pool[offset + i] === bytes[start + i]) i++;
         if (i === length) return slots[slot + 3];
       }
       slot = (slot + SLOT_INTS) & (slots.length - 1);
     }
-    const code = this.codeOfText(buffer.toString('utf8', start, end));
-    this.addBytes(buffer, start, end, hash, slot, code);
+    const code = this.codeOfText(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', start, end));
+    this.addBytes(bytes, start, end, hash, slot, code);
     return code;
   }
 
-  private addBytes(buffer: Buffer, start: number, end: number, hash: number, slot: number, code: number): void {
+  private addBytes(bytes: Uint8Array, start: number, end: number, hash: number, slot: number, code: number): void {
     const offset = this.poolUsed;
     if (offset + end - start > this.pool.length) this.pool = grown(this.pool, Math.max(this.pool.length * 2, offset + end - start));
-    this.pool.set(buffer.subarray(start, end), offset);
+    this.pool.set(bytes.subarray(start, end), offset);
     this.poolUsed = offset + end - start;
     this.slots[slot] = hash;
     this.slots[slot + 1] = offset;
@@ -154,7 +219,62 @@ export class ByteStringInterner {
   }
 }
 
+/**
+ * Strings waiting for their codes (ByteStringInterner.addToBatch, resolveBatch): their bytes are
+ * copied here, so the buffer they came from may be reused before the batch is resolved.
+ */
+export class InternBatch {
+  count = 0;
+  /** A string's code, or -1 until the batch is resolved. */
+  readonly codes: Int32Array;
+  readonly hashes: Int32Array;
+  /** String i is `bytes[offsets[i], offsets[i + 1])`. */
+  readonly offsets: Int32Array;
+  bytes = new Uint8Array(1 << 13);
+  touched = 0;
+
+  constructor(readonly capacity: number) {
+    this.codes = new Int32Array(capacity);
+    this.hashes = new Int32Array(capacity);
+    this.offsets = new Int32Array(capacity + 1);
+  }
+
+  get isFull(): boolean {
+    return this.count === this.capacity;
+  }
+
+  clear(): void {
+    this.count = 0;
+  }
+
+  dropLast(): void {
+    this.count--;
+  }
+
+  addCode(code: number): void {
+    this.offsets[this.count + 1] = this.offsets[this.count];
+    this.codes[this.count++] = code;
+  }
+
+  addBytes(buffer: Uint8Array, start: number, end: number): void {
+    const offset = this.offsets[this.count];
+    if (offset + end - start > this.bytes.length) this.bytes = grown(this.bytes, Math.max(this.bytes.length * 2, offset + end - start));
+    const bytes = this.bytes;
+    for (let i = start, to = offset; i < end; i++, to++) bytes[to] = buffer[i];
+    this.offsets[this.count + 1] = offset + end - start;
+    this.codes[this.count++] = -1;
+  }
+}
+
+function hashOf(bytes: Uint8Array, start: number, end: number): number {
+  let hash = 0x811c9dc5 | 0;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
+  return hash;
+}
+
 const SLOT_INTS = 4;
+/** Enough lookups at once to wait for memory together; few enough that a batch's slots stay in the L1 cache. */
+const BATCH_ROWS = 256;
 
 function emptySlots(count: number): Int32Array {
   const slots = new Int32Array(count * SLOT_INTS);
