@@ -229,7 +229,9 @@ function groupPollsByStore(polls: PollArrays, nowUs: number, weekStartUs: number
   const dictionary = polls.storeCodes?.dictionary ?? [];
   const storeOfCode = new Int32Array(dictionary.length).fill(-1);
   const storeIds: string[] = [];
-  const storeOfPoll = new Int32Array(count);
+  // Without codes, the store of each row is kept for the second pass; with them it is one array
+  // lookup again, which spares an array of a row's size (72 MB at the 10× fleet's 17.9 M polls).
+  const storeOfPoll = codes ? null : new Int32Array(count);
   const windowCounts: number[] = [];
   const carryIn: number[] = [];
   let pollsAfterNow = 0;
@@ -237,7 +239,7 @@ function groupPollsByStore(polls: PollArrays, nowUs: number, weekStartUs: number
     const timestamp = polls.timestamps[i];
     if (timestamp > nowUs) {
       pollsAfterNow++;
-      storeOfPoll[i] = -1;
+      if (storeOfPoll) storeOfPoll[i] = -1;
       continue;
     }
     let store: number | undefined;
@@ -261,10 +263,10 @@ function groupPollsByStore(polls: PollArrays, nowUs: number, weekStartUs: number
       }
     }
     if (timestamp >= weekStartUs) {
-      storeOfPoll[i] = store;
+      if (storeOfPoll) storeOfPoll[i] = store;
       windowCounts[store]++;
     } else {
-      storeOfPoll[i] = -1;
+      if (storeOfPoll) storeOfPoll[i] = -1;
       const key = pollKey(timestamp, polls.active[i]);
       if (key > carryIn[store]) carryIn[store] = key;
     }
@@ -274,8 +276,9 @@ function groupPollsByStore(polls: PollArrays, nowUs: number, weekStartUs: number
   const windowKeys = new Float64Array(windowStart[storeIds.length]);
   const cursor = windowStart.slice(0, storeIds.length);
   for (let i = 0; i < count; i++) {
-    const store = storeOfPoll[i];
-    if (store >= 0) windowKeys[cursor[store]++] = pollKey(polls.timestamps[i], polls.active[i]);
+    const timestamp = polls.timestamps[i];
+    const store = storeOfPoll ? storeOfPoll[i] : timestamp >= weekStartUs && timestamp <= nowUs ? storeOfCode[codes![i]] : -1;
+    if (store >= 0) windowKeys[cursor[store]++] = pollKey(timestamp, polls.active[i]);
   }
   for (let s = 0; s < storeIds.length; s++) windowKeys.subarray(windowStart[s], windowStart[s + 1]).sort();
   return { storeIds, windowKeys, windowStart, carryInKey: Float64Array.from(carryIn), pollsAfterNow };
