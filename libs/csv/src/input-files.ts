@@ -9,7 +9,7 @@ import {
 import { readFileBytes } from './byte-source';
 import { ChunkFeeder, CsvScanner, scanChunks } from './csv-scanner';
 import { InputFileError } from './input-file-error';
-import { PollFieldDecoder } from './poll-fields';
+import { ByteStringInterner, PollFieldDecoder } from './poll-fields';
 
 /** What a reader saw: data rows (header excluded), rows skipped by reason, and the first few skips. */
 export interface ReadStats {
@@ -112,6 +112,8 @@ async function readStoreRows<S extends HeaderSpec & { storeId: readonly string[]
   accept: (storeId: string, field: (name: keyof S) => string) => SkipReason | null,
 ): Promise<ReadStats> {
   const counter = new SkipCounter();
+  // One string per distinct store, not per row: the 10× fleet has 862 k hours rows for 141 k stores.
+  const storeIds = new ByteStringInterner();
   await readRecords(path, (header) => {
     const column = resolveHeader(path, header, spec);
     return (buffer, scanner) => {
@@ -119,8 +121,11 @@ async function readStoreRows<S extends HeaderSpec & { storeId: readonly string[]
       let reason: SkipReason | null;
       if (scanner.fieldCount !== header.length) reason = SkipReason.wrongFieldCount;
       else {
-        const storeId = scanner.text(buffer, column.storeId).trim();
-        reason = storeId ? accept(storeId, (name) => scanner.text(buffer, column[name])) : SkipReason.emptyStoreId;
+        const code =
+          scanner.fieldQuoting[column.storeId] === 2
+            ? storeIds.codeOfText(scanner.text(buffer, column.storeId).trim())
+            : storeIds.codeOf(buffer, scanner.fieldStart[column.storeId], scanner.fieldEnd[column.storeId]);
+        reason = storeIds.isEmpty(code) ? SkipReason.emptyStoreId : accept(storeIds.strings[code], (name) => scanner.text(buffer, column[name]));
       }
       if (reason) counter.skip(reason, scanner.recordLine, () => scanner.rawText(buffer));
     };
