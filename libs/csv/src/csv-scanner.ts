@@ -139,11 +139,24 @@ function countLineBreaks(buffer: Buffer, from: number, to: number): number {
 export class ChunkFeeder {
   private pending: Buffer | null = null;
   private atStart = true;
+  /**
+   * Where a partial record and the next chunk are joined, reused for every chunk: a new buffer per
+   * chunk (Buffer.concat) allocated as many bytes as the file holds, 1 GB for the 10× polls, and
+   * the collector ran a full collection every ~150 ms to give that memory back.
+   */
+  private joined = Buffer.alloc(0);
 
   constructor(readonly scanner: CsvScanner) {}
 
   push(chunk: Buffer, onRecord: (buffer: Buffer) => void): void {
-    let buffer: Buffer = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    let buffer = chunk;
+    if (this.pending) {
+      const size = this.pending.length + chunk.length;
+      if (this.joined.length < size) this.joined = Buffer.allocUnsafe(Math.max(size, this.joined.length * 2));
+      this.pending.copy(this.joined, 0);
+      chunk.copy(this.joined, this.pending.length);
+      buffer = this.joined.subarray(0, size);
+    }
     if (this.atStart) {
       if (buffer.length < 3) {
         this.pending = buffer;
@@ -153,7 +166,8 @@ export class ChunkFeeder {
       if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) buffer = buffer.subarray(3);
     }
     const rest = this.scanner.scan(buffer, 0, false, () => onRecord(buffer));
-    this.pending = rest < buffer.length ? buffer.subarray(rest) : null;
+    // A copy: the partial record may sit in `joined`, which the next push overwrites.
+    this.pending = rest < buffer.length ? Buffer.from(buffer.subarray(rest)) : null;
   }
 
   end(onRecord: (buffer: Buffer) => void): void {
