@@ -10,10 +10,16 @@
  * 4. The window read again on `--weeks` of history (default 52: the same week shifted back 1 … 51
  *    weeks in SQL, each in its own weekly partition): its cost must follow the window, not the
  *    history.
+ * 5. The same window once more after retention's own partition drop has cut that history to the
+ *    weeks the read needs (the window's and the one before it, for the carry-in). Steps 4 and 5
+ *    read the same polls and carry-ins from the same partitions, so their ratio is what the
+ *    history's length alone costs. Step 2's loaded week is not that baseline: its window starts
+ *    in a partition the generated data fills for 5.8 days only, and a store whose polls all lie
+ *    inside the window has no carry-in to find, so it reads fewer polls (printed) and index entries.
  * Each is printed next to what PostgreSQL alone takes for the same data (a bare COPY of the CSV
  * into an unindexed table; a bare COPY of the window query to nowhere), so figures from a busy
  * machine can be judged. Targets: ingest ≤ 10 s, window read ≤ 1.2 s, an hour's append ≤ 0.3 s,
- * the window read on 52 weeks within 1.2× of 1 week. Step 4 writes ~15 GB at 52 weeks and takes
+ * the window read on 52 weeks within 1.2× of the same window without the older weeks (step 5). Step 4 writes ~15 GB at 52 weeks and takes
  * several minutes; `--weeks 4` is a quick look.
  *
  *   npm run build && npm run bench:db [-- --runs 3] [--weeks 52]
@@ -32,6 +38,7 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import {
   databaseUrlFromEnv,
   dropKeysAndIndexes,
+  dropPollPartitionsBefore,
   ensurePollPartitions,
   ingestFiles,
   loadReportWindow,
@@ -204,13 +211,19 @@ async function main(): Promise<void> {
     const [{ n }] = await db.dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM store_status');
     console.log(`(added weeks 2–${weeks} of history in SQL: ${count(n)} polls now, ${shift.toFixed(0)} s)`);
     const longHistory = await windowReads(db, pool, `${weeks} weeks of history`, oneWeek.nowUs);
-    const ratio = longHistory.seconds / oneWeek.seconds;
     console.log(
-      `history ×${(n / file.rowsLoaded).toFixed(1)} → window read ×${ratio.toFixed(2)} (polls read ${count(oneWeek.polls)} → ${count(longHistory.polls)})`,
+      `history ×${(n / file.rowsLoaded).toFixed(1)} → window read ×${(longHistory.seconds / oneWeek.seconds).toFixed(2)} of the loaded week's ` +
+        `(polls read ${count(oneWeek.polls)} → ${count(longHistory.polls)})`,
     );
+    const dropped = await withPgClient(db.dataSource, (client) => dropPollPartitionsBefore(client, oneWeek.nowUs - 2 * WEEK_US));
+    await db.dataSource.query('VACUUM (ANALYZE) store_status');
+    const [{ left }] = await db.dataSource.query<{ left: number }[]>('SELECT count(*)::int AS left FROM store_status');
+    const cut = await windowReads(db, pool, `the same window, the history cut to its last 2 weeks (${dropped.length} partitions dropped, ${count(left)} polls left)`, oneWeek.nowUs);
+    const ratio = longHistory.seconds / cut.seconds;
+    console.log(`${weeks} weeks of history → the same window read ×${ratio.toFixed(2)} (polls read ${count(cut.polls)} both times: ${cut.polls === longHistory.polls ? 'yes' : 'NO'})`);
     console.log(
       `targets: ingest ≤ 10 s: ${ingest <= 10 ? 'met' : 'MISSED'}; window read ≤ 1.2 s: ${Math.max(oneWeek.seconds, longHistory.seconds) <= 1.2 ? 'met' : 'MISSED'}; ` +
-        `hour append ≤ 0.3 s: ${Math.max(appends.alone, appends.beside) <= 0.3 ? 'met' : 'MISSED'}; ${weeks} weeks within 1.2× of 1: ${ratio <= 1.2 ? 'met' : 'MISSED'}`,
+        `hour append ≤ 0.3 s: ${Math.max(appends.alone, appends.beside) <= 0.3 ? 'met' : 'MISSED'}; ${weeks} weeks within 1.2× of the same window without them: ${ratio <= 1.2 ? 'met' : 'MISSED'}`,
     );
   } finally {
     process.off('SIGINT', stop);
