@@ -113,6 +113,31 @@ describe('ingestFiles', () => {
     expect(await count('store_status')).toBe(before + 400);
   });
 
+  it("appends: the store list gains new stores and a store's first poll moves only to an earlier one", async () => {
+    const polls = (name: string, rows: string[]) => {
+      const path = join(scratch, name);
+      return writeFile(path, ['store_id,status,timestamp_utc', ...rows].join('\n')).then(() => path);
+    };
+    const firstPolls = () =>
+      db.dataSource.query(`SELECT store_id, first_poll_utc FROM polled_stores WHERE store_id LIKE 'list-%' ORDER BY store_id`);
+    await ingestFiles(db.dataSource, {
+      polls: await polls('list-1.csv', ['list-a,active,2023-01-20 10:00:00 UTC', 'list-b,active,2023-01-20 11:00:00 UTC']),
+    });
+    await ingestFiles(db.dataSource, {
+      polls: await polls('list-2.csv', [
+        'list-a,inactive,2023-01-21 10:00:00 UTC', // later: unchanged
+        'list-b,active,2023-01-19 09:00:00 UTC', // earlier: moves
+        'list-c,active,2023-01-22 08:00:00 UTC', // new
+        'list-c,active,2023-01-22 07:00:00 UTC', // its earliest in the file counts
+      ]),
+    });
+    expect(await firstPolls()).toEqual([
+      { store_id: 'list-a', first_poll_utc: new Date('2023-01-20T10:00:00Z') },
+      { store_id: 'list-b', first_poll_utc: new Date('2023-01-19T09:00:00Z') },
+      { store_id: 'list-c', first_poll_utc: new Date('2023-01-22T07:00:00Z') },
+    ]);
+  });
+
   it('replaces a table whole with --replace and rebuilds its key and indexes', async () => {
     const result = await ingestFiles(db.dataSource, { polls: DATA_2024.polls }, { replace: true });
     expect(result.files[0]).toMatchObject({ mode: 'bulk', replaced: true, rowsLoaded: 364 });
