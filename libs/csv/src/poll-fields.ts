@@ -56,7 +56,7 @@ export class PollFieldDecoder {
   private flush(): void {
     const { batch, builder } = this;
     this.storeIds.resolveBatch(batch);
-    for (let row = 0; row < batch.count; row++) builder.push(batch.codes[row], this.batchActive[row], this.batchTimestamps[row]);
+    builder.pushRows(batch.codes, this.batchActive, this.batchTimestamps, batch.count);
     batch.clear();
   }
 

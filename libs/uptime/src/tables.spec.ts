@@ -17,6 +17,22 @@ describe('EncodedPollColumnsBuilder', () => {
     expect(mismatch).toBeUndefined();
   });
 
+  it('appends rows in bulk across chunk boundaries, in order with single rows', () => {
+    const builder = new EncodedPollColumnsBuilder();
+    const codes = Int32Array.from({ length: 1_000 }, (_, i) => i % 3);
+    const active = Uint8Array.from({ length: 1_000 }, (_, i) => i % 2);
+    const times = Float64Array.from({ length: 1_000 }, (_, i) => i * 10);
+    builder.push(2, 1, -1);
+    // 5 × 999 rows cross the first chunk's end (4 Ki rows) in the middle of a call.
+    for (let call = 0; call < 5; call++) builder.pushRows(codes, active, times, 999);
+    const columns = builder.build(['a', 'b', 'c']);
+    expect(columns.timestamp_us.length).toBe(1 + 5 * 999);
+    expect([columns.store_id.at(0), columns.is_active[0], columns.timestamp_us[0]]).toEqual(['c', 1, -1]);
+    const row = 1 + 4 * 999 + 998; // the last row of the last call
+    expect([columns.store_id.at(row), columns.is_active[row], columns.timestamp_us[row]]).toEqual(['c', 0, 9_980]);
+    expect(Array.from(columns.timestamp_us.subarray(1 + 999 * 4, 1 + 999 * 4 + 3))).toEqual([0, 10, 20]);
+  });
+
   it('builds an empty table, and only once', () => {
     const builder = new EncodedPollColumnsBuilder();
     expect(builder.build([]).timestamp_us.length).toBe(0);

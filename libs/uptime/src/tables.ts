@@ -241,6 +241,20 @@ export class EncodedPollColumnsBuilder {
     this.used = used + 1;
   }
 
+  /** Appends rows `[0, count)` of the arrays, copied in bulk (the caller may reuse them). */
+  pushRows(storeCodes: Int32Array, isActive: Uint8Array, timestampsUs: Float64Array, count: number): void {
+    for (let from = 0; from < count; ) {
+      if (this.used === this.current.codes.length) this.nextChunk();
+      const { current, used } = this;
+      const rows = Math.min(count - from, current.codes.length - used);
+      current.codes.set(storeCodes.subarray(from, from + rows), used);
+      current.active.set(isActive.subarray(from, from + rows), used);
+      current.timestamps.set(timestampsUs.subarray(from, from + rows), used);
+      this.used = used + rows;
+      from += rows;
+    }
+  }
+
   /**
    * The columns, once: the chunks are released as they are copied. `dictionary[code]` is the store
    * id of each code pushed; its entries must be distinct.
