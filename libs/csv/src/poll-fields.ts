@@ -37,13 +37,11 @@ export class PollFieldDecoder {
         : storeIds.addToBatch(batch, buffer, scanner.fieldStart[storeField], scanner.fieldEnd[storeField]);
     if (!hasStore) return SkipReason.emptyStoreId;
     const status = this.status(buffer, scanner, statusField);
-    const timestamp = status < 0 ? NaN : this.timestamp(buffer, scanner, timestampField);
-    if (Number.isNaN(timestamp)) {
+    if (status < 0 || !this.timestampInto(buffer, scanner, timestampField, row)) {
       batch.dropLast();
       return status < 0 ? SkipReason.badStatus : SkipReason.badTimestamp;
     }
     this.batchActive[row] = status;
-    this.batchTimestamps[row] = timestamp;
     if (batch.isFull) this.flush();
     return null;
   }
@@ -69,9 +67,12 @@ export class PollFieldDecoder {
     return parseStatus(scanner.text(buffer, field));
   }
 
-  private timestamp(buffer: Buffer, scanner: CsvScanner, field: number): number {
-    const fast = this.timestamps.canonical(buffer, scanner.fieldStart[field], scanner.fieldEnd[field]);
-    return Number.isNaN(fast) ? parseTimestampUtc(scanner.text(buffer, field)) : fast;
+  /** The field's time into the batch's row; false if it is not one. Written, not returned: see TimestampReader.result. */
+  private timestampInto(buffer: Buffer, scanner: CsvScanner, field: number, row: number): boolean {
+    if (this.timestamps.canonicalInto(buffer, scanner.fieldStart[field], scanner.fieldEnd[field], this.batchTimestamps, row)) return true;
+    const micros = parseTimestampUtc(scanner.text(buffer, field));
+    this.batchTimestamps[row] = micros;
+    return !Number.isNaN(micros);
   }
 }
 

@@ -96,30 +96,43 @@ const POWERS_OF_TEN = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000];
 export class TimestampReader {
   /** yyyymmdd → epoch µs of that midnight, or NaN for an impossible date. */
   private readonly midnights = new Map<number, number>();
+  /**
+   * Where `read` leaves its result. A number that is not a small integer, returned from a call the
+   * compiler does not inline (`read` is too large), is boxed: one heap allocation per poll, 17.9 M
+   * at the 10× fleet, and the young-generation collections they caused kept promoting the file's
+   * gunzipped chunks, each promotion a step towards another full collection.
+   */
+  private readonly result = new Float64Array(1);
 
   /** `bytes[start, end)` in the canonical form → epoch µs; NaN when it is not a valid one. */
   canonical(bytes: Uint8Array, start: number, end: number): number {
-    return this.read(bytes, start, end);
+    return this.read(bytes, start, end) ? this.result[0] : NaN;
+  }
+
+  /** Like `canonical`, into `out[index]`; false (writing nothing) when it is not a valid one. */
+  canonicalInto(bytes: Uint8Array, start: number, end: number, out: Float64Array, index: number): boolean {
+    if (!this.read(bytes, start, end)) return false;
+    out[index] = this.result[0];
+    return true;
   }
 
   /** Exactly `parseTimestampUtc(text)`, fast for the canonical form. */
   parse(text: string): number {
-    const micros = this.read(text, 0, text.length);
-    return Number.isNaN(micros) ? parseTimestampUtc(text) : micros;
+    return this.read(text, 0, text.length) ? this.result[0] : parseTimestampUtc(text);
   }
 
   /**
    * One reader for bytes and for text: `codeAt` reads a byte or a UTF-16 code unit, and anything
    * outside ASCII fails the digit and separator checks, so text needs no copying first.
    */
-  private read(source: Uint8Array | string, start: number, end: number): number {
+  private read(source: Uint8Array | string, start: number, end: number): boolean {
     const length = end - start;
-    if (length < CANONICAL_MIN_LENGTH || length > CANONICAL_MAX_LENGTH || length === CANONICAL_MIN_LENGTH + 1) return NaN;
-    if (codeAt(source, start + 4) !== DASH || codeAt(source, start + 7) !== DASH || codeAt(source, start + 10) !== SPACE) return NaN;
-    if (codeAt(source, start + 13) !== COLON || codeAt(source, start + 16) !== COLON) return NaN;
+    if (length < CANONICAL_MIN_LENGTH || length > CANONICAL_MAX_LENGTH || length === CANONICAL_MIN_LENGTH + 1) return false;
+    if (codeAt(source, start + 4) !== DASH || codeAt(source, start + 7) !== DASH || codeAt(source, start + 10) !== SPACE) return false;
+    if (codeAt(source, start + 13) !== COLON || codeAt(source, start + 16) !== COLON) return false;
     // ' UTC'
     if (codeAt(source, end - 4) !== SPACE || codeAt(source, end - 3) !== 0x55 || codeAt(source, end - 2) !== 0x54 || codeAt(source, end - 1) !== 0x43) {
-      return NaN;
+      return false;
     }
     const year = digits(source, start, 4);
     const month = digits(source, start + 5, 2);
@@ -127,15 +140,15 @@ export class TimestampReader {
     const hour = digits(source, start + 11, 2);
     const minute = digits(source, start + 14, 2);
     const second = digits(source, start + 17, 2);
-    if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return NaN;
-    if (hour > 23 || minute > 59 || second > 59) return NaN;
+    if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return false;
+    if (hour > 23 || minute > 59 || second > 59) return false;
     let micros = 0;
     if (length > CANONICAL_MIN_LENGTH) {
       // Position 19 is the '.', then 1–6 fraction digits up to the ' UTC'.
       const count = length - CANONICAL_MIN_LENGTH - 1;
-      if (codeAt(source, start + 19) !== DOT) return NaN;
+      if (codeAt(source, start + 19) !== DOT) return false;
       micros = digits(source, start + 20, count);
-      if (micros < 0) return NaN;
+      if (micros < 0) return false;
       micros *= POWERS_OF_TEN[6 - count];
     }
     const date = year * 10_000 + month * 100 + day;
@@ -144,7 +157,9 @@ export class TimestampReader {
       midnight = parseTimestampUtc(`${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')} 00:00:00`);
       this.midnights.set(date, midnight);
     }
-    return midnight + (hour * 3600 + minute * 60 + second) * MICROS_PER_SECOND + micros;
+    if (Number.isNaN(midnight)) return false; // an impossible date
+    this.result[0] = midnight + (hour * 3600 + minute * 60 + second) * MICROS_PER_SECOND + micros;
+    return true;
   }
 }
 
