@@ -104,12 +104,7 @@ export class TimestampReader {
    */
   private readonly result = new Float64Array(1);
 
-  /** `bytes[start, end)` in the canonical form → epoch µs; NaN when it is not a valid one. */
-  canonical(bytes: Uint8Array, start: number, end: number): number {
-    return this.read(bytes, start, end) ? this.result[0] : NaN;
-  }
-
-  /** Like `canonical`, into `out[index]`; false (writing nothing) when it is not a valid one. */
+  /** `bytes[start, end)` in the canonical form → epoch µs into `out[index]`; false (writing nothing) when it is not a valid one. */
   canonicalInto(bytes: Uint8Array, start: number, end: number, out: Float64Array, index: number): boolean {
     if (!this.read(bytes, start, end)) return false;
     out[index] = this.result[0];
