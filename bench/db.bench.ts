@@ -19,8 +19,8 @@
  * Each is printed next to what PostgreSQL alone takes for the same data (a bare COPY of the CSV
  * into an unindexed table; a bare COPY of the window query to nowhere), so figures from a busy
  * machine can be judged. Targets: ingest ≤ 10 s, window read ≤ 1.2 s, an hour's append ≤ 0.3 s,
- * the window read on 52 weeks within 1.2× of the same window without the older weeks (step 5). Step 4 writes ~15 GB at 52 weeks and takes
- * several minutes; `--weeks 4` is a quick look.
+ * the window read on 52 weeks within 1.2× of the same window without the older weeks (step 5).
+ * Step 4 writes ~15 GB at 52 weeks and takes several minutes; `--weeks 4` is a quick look.
  *
  *   npm run build && npm run bench:db [-- --runs 3] [--weeks 52]
  */
